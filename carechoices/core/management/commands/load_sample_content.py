@@ -1,0 +1,21 @@
+"""``manage.py load_sample_content``: the demo's people, glossary, references and reviews."""
+
+from django.core.management.base import BaseCommand
+
+from carechoices.demo.loader import DEMO_ACCOUNTS, load_sample_content
+
+
+class Command(BaseCommand):
+    help = "Load the sample content (idempotent: existing content is left untouched)."
+
+    def handle(self, *args, **options):
+        report = load_sample_content()
+        if not report.changed:
+            self.stdout.write("Sample content already loaded; nothing changed.")
+        for kind, names in report.created.items():
+            self.stdout.write(f"Created {len(names)} {kind}: {', '.join(names)}")
+        self.stdout.write("")
+        self.stdout.write("Back office: http://127.0.0.1:8000/admin/")
+        for username, (password, groups, superuser) in DEMO_ACCOUNTS.items():
+            what = "administrator" if superuser else " and ".join(groups)
+            self.stdout.write(f"  {username:<9} password {password:<22} ({what})")

@@ -1,0 +1,29 @@
+"""Publishing side effects that keep a review's dates honest."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.signals import page_published
+
+
+@receiver(page_published)
+def record_substantive_update(sender, instance, revision=None, **kwargs) -> None:
+    """A substantive publish makes today the last update; earlier dates become prior updates.
+
+    The flag is cleared on the live page and in the published revision so the next edit starts
+    unticked, and so draft and live stay identical.
+    """
+    from carechoices.therapies.models import ReviewDate, TherapyPage
+
+    page = instance.specific if not isinstance(instance, TherapyPage) else instance
+    if not isinstance(page, TherapyPage) or not page.substantive_update:
+        return
+    today = timezone.localdate()
+    if not page.review_dates.filter(kind="update", date=today).exists():
+        ReviewDate.objects.create(page=page, kind="update", date=today, note="Substantive update")
+    TherapyPage.objects.filter(pk=page.pk).update(substantive_update=False)
+    page = TherapyPage.objects.get(pk=page.pk)
+    if revision is not None:
+        revision.content = page.serializable_data()
+        revision.save(update_fields=["content"])

@@ -1,0 +1,272 @@
+"""Render a start plan as an iCalendar (RFC 5545) file a person can import.
+
+What the calendar holds:
+
+* each bounded titration step: one timed event at the dose time in the person's zone (with
+  its TZID and a VTIMEZONE), repeating daily with ``RRULE:FREQ=DAILY;COUNT=<days in step>``.
+  COUNT rather than UNTIL keeps the step exact without converting to UTC, and the clock
+  time stays local across daylight-saving changes;
+* the open-ended maintenance step: one event on its first day, *not* repeating: how long to
+  stay on the therapy is for the prescriber, so the calendar does not promise it forever;
+* a wash-out hold: an all-day event spanning the hold (``DTEND`` is the day after its end);
+* a surgery hold: an all-day event on the day the stop begins, and a restart reminder on the
+  day after the procedure stating the restart condition;
+* a stopped plan: a single all-day event on the requested start date saying not to start.
+
+Output is deterministic: UIDs are hashes of each event's content and ``DTSTAMP`` comes from
+the ``stamp`` argument (default: midnight UTC on the plan's start date), so the same plan
+always gives the same bytes and a re-import updates events instead of duplicating them.
+Any prescriber decision is repeated in the calendar description and in every event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vText
+from icalendar.enums import TRANSP
+
+from carechoices.plans.domain import (
+    Hold,
+    Plan,
+    ReferenceInfo,
+    TitrationStep,
+    format_dose,
+    unique_references,
+)
+
+PRODID = "-//CareChoices//Personal start plan//EN"
+UID_DOMAIN = "plans.carechoices"
+
+
+def plan_to_ics(
+    plan: Plan,
+    *,
+    title: str,
+    url: str | None,
+    label: str | None = None,
+    stamp: datetime | None = None,
+) -> bytes:
+    """Return the plan as an ``.ics`` file (UTF-8 bytes, CRLF line endings).
+
+    Args:
+        plan: the computed plan.
+        title: the calendar's name, e.g. "Low-dose naltrexone: my start plan".
+        url: the plan's web page, linked from every event; ``None`` to leave it out.
+        label: how events name the therapy, e.g. "LDN" (default: from the therapy slug).
+        stamp: the ``DTSTAMP`` of every event, a timezone-aware datetime (default: midnight
+            UTC on the plan's start date, so output is reproducible).
+
+    Raises:
+        ValueError: if ``stamp`` has no time zone.
+    """
+    if stamp is None:
+        stamp = datetime.combine(plan.start_date, time(0), tzinfo=UTC)
+    elif stamp.tzinfo is None or stamp.utcoffset() is None:
+        raise ValueError("stamp must be a timezone-aware datetime")
+    renderer = _Renderer(
+        plan=plan,
+        label=label or _label_from_slug(plan.therapy),
+        url=url,
+        stamp=stamp.astimezone(UTC),
+    )
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    # Added by hand rather than through icalendar's calendar_name/description setters: in
+    # icalendar 7.3 those write the X-WR-* twins unescaped, and a newline there is rejected.
+    description = renderer.calendar_description()
+    calendar.add("NAME", title)
+    calendar.add("X-WR-CALNAME", vText(title))
+    calendar.add("DESCRIPTION", description)
+    calendar.add("X-WR-CALDESC", vText(description))
+    calendar.add("X-WR-TIMEZONE", plan.time_zone)
+    if url:
+        calendar.add("URL", url)
+    events = renderer.events()
+    for event in events:
+        calendar.add_component(event)
+    # A VTIMEZONE only needs to cover the plan's own dates (plus a margin either side).
+    days = [_event_day(event) for event in events]
+    calendar.add_missing_timezones(
+        first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=732)
+    )
+    return calendar.to_ical()
+
+
+class _Renderer:
+    """Builds the events of one plan; keeps the shared texts in one place."""
+
+    def __init__(self, *, plan: Plan, label: str, url: str | None, stamp: datetime) -> None:
+        self.plan = plan
+        self.label = label
+        self.url = url
+        self.stamp = stamp
+        self.zone = ZoneInfo(plan.time_zone)
+
+    def events(self) -> list[Event]:
+        if self.plan.stopped:
+            return [self._stopped_event()]
+        events = [self._step_event(number, step) for number, step in enumerate(self.plan.steps)]
+        for hold in self.plan.holds:
+            events.append(self._hold_event(hold))
+            if hold.kind == "surgery" and hold.procedure_date is not None:
+                events.append(self._restart_event(hold, hold.procedure_date))
+        return sorted(events, key=lambda event: (_event_day(event), str(event["UID"])))
+
+    def calendar_description(self) -> str:
+        lines = [
+            f"Personal start plan for {self.label} ({self.plan.protocol.name}).",
+            *self._decision_lines(),
+        ]
+        if self.plan.stopped and self.plan.stop_reason:
+            lines.append(self.plan.stop_reason)
+        lines.extend(
+            warning.text for warning in self.plan.warnings if not warning.prescriber_decision
+        )
+        if self.url:
+            lines.append(f"Full plan: {self.url}")
+        return "\n".join(lines)
+
+    # --- events ---------------------------------------------------------------------------
+
+    def _step_event(self, number: int, step: TitrationStep) -> Event:
+        dose = f"{format_dose(step.dose_mg)} mg"
+        summary = f"{self.label} {dose} {step.timing}".strip()
+        if step.days is None:
+            schedule = (
+                f"From {step.start.isoformat()} on: {dose} {step.timing}, every day, until "
+                "your prescriber tells you otherwise. This reminder does not repeat."
+            )
+        else:
+            assert step.end is not None  # a step with a day count has a last day
+            schedule = (
+                f"{dose} {step.timing}, every day from {step.start.isoformat()} to "
+                f"{step.end.isoformat()} ({step.days} days)."
+            )
+        heading = f"Step {number + 1} of {len(self.plan.steps)}. {schedule}"
+        event = self._event(
+            key=("step", str(number), step.start.isoformat(), str(step.dose_mg)),
+            summary=summary,
+            start=datetime.combine(step.start, self.plan.dose_time, tzinfo=self.zone),
+            end=None,
+            description=self._description([heading, step.note], step.references),
+        )
+        if step.days is not None:
+            event.add("RRULE", {"FREQ": "DAILY", "COUNT": step.days})
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", summary)
+        alarm.add("TRIGGER", timedelta(0))
+        event.add_component(alarm)
+        return event
+
+    def _hold_event(self, hold: Hold) -> Event:
+        if hold.kind == "washout":
+            summary = f"No {self.label} yet: opioid wash-out with your physician"
+        else:
+            when = "" if hold.procedure_date is None else f" on {hold.procedure_date.isoformat()}"
+            summary = f"Stop {self.label} from today: surgery{when}"
+        last_day = hold.start if hold.end is None else hold.end
+        lines = [hold.reason]
+        if hold.restart_condition:
+            lines.append(f"Restart: {hold.restart_condition}.")
+        return self._event(
+            key=("hold", hold.kind, hold.start.isoformat(), str(hold.end)),
+            summary=summary,
+            start=hold.start,
+            end=last_day + timedelta(days=1),
+            description=self._description(lines, hold.references),
+        )
+
+    def _restart_event(self, hold: Hold, procedure_date: date) -> Event:
+        condition = hold.restart_condition or "when your physician says so"
+        return self._event(
+            key=("restart", procedure_date.isoformat(), condition),
+            summary=f"{self.label}: restart only {condition}",
+            start=procedure_date + timedelta(days=1),
+            end=procedure_date + timedelta(days=2),
+            description=self._description(
+                [
+                    f"{self.label} stays stopped after the procedure. Restart condition: "
+                    f"{condition}. The restart dose and pace are your prescriber's decision."
+                ],
+                hold.references,
+            ),
+        )
+
+    def _stopped_event(self) -> Event:
+        lines = [self.plan.stop_reason or "This plan was stopped."]
+        lines.extend(warning.text for warning in self.plan.warnings)
+        return self._event(
+            key=("stopped", self.plan.start_date.isoformat()),
+            summary=f"Do not start {self.label}: see your prescriber",
+            start=self.plan.start_date,
+            end=self.plan.start_date + timedelta(days=1),
+            description=self._description(
+                lines, [r for w in self.plan.warnings for r in w.references]
+            ),
+        )
+
+    def _event(
+        self,
+        *,
+        key: tuple[str, ...],
+        summary: str,
+        start: date | datetime,
+        end: date | None,
+        description: str,
+    ) -> Event:
+        event = Event()
+        event.add("UID", self._uid(key))
+        event.add("DTSTAMP", self.stamp)
+        event.add("DTSTART", start)
+        if end is not None:
+            event.add("DTEND", end)
+        event.add("SUMMARY", summary)
+        event.add("DESCRIPTION", description)
+        event.add("TRANSP", TRANSP.TRANSPARENT)  # reminders should not block busy time
+        if self.url:
+            event.add("URL", self.url)
+        return event
+
+    # --- texts ----------------------------------------------------------------------------
+
+    def _uid(self, key: tuple[str, ...]) -> str:
+        material = "\x1f".join(
+            (self.plan.therapy, self.plan.time_zone, self.plan.dose_time.isoformat(), *key)
+        )
+        digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+        return f"{digest}@{UID_DOMAIN}"
+
+    def _decision_lines(self) -> list[str]:
+        return [warning.text for warning in self.plan.prescriber_decision_warnings]
+
+    def _description(self, lines: Iterable[str], references: Iterable[ReferenceInfo]) -> str:
+        # The prescriber's decision goes first in every event, so no event can be read alone
+        # without it.
+        parts = [*self._decision_lines(), *(line for line in lines if line)]
+        cited = unique_references([references])
+        if cited:
+            parts.append("References:")
+            parts.extend(
+                f"{ref.id}. {ref.citation}" + (f" {ref.url}" if ref.url else "") for ref in cited
+            )
+        if self.url:
+            parts.append(f"Full plan: {self.url}")
+        return "\n".join(parts)
+
+
+def _event_day(event: Event) -> date:
+    start = event.decoded("DTSTART")
+    return start.date() if isinstance(start, datetime) else start
+
+
+def _label_from_slug(slug: str) -> str:
+    words = slug.replace("-", " ").strip()
+    return words[:1].upper() + words[1:]

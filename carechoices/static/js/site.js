@@ -1,0 +1,20 @@
+// Progressive enhancement only: every page works without this file.
+// Escape dismisses an open glossary definition without moving focus (WCAG 1.4.13).
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(".gloss:hover, .gloss:focus-within").forEach(function (el) {
+    el.classList.add("dismissed");
+  });
+});
+document.addEventListener("focusin", function (event) {
+  var gloss = event.target.closest && event.target.closest(".gloss");
+  if (gloss) gloss.classList.remove("dismissed");
+});
+document.addEventListener("mouseover", function (event) {
+  var gloss = event.target.closest && event.target.closest(".gloss.dismissed");
+  if (gloss && !gloss.contains(document.activeElement)) gloss.classList.remove("dismissed");
+});
+// Printing shows the professional details too.
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details").forEach(function (d) { d.setAttribute("open", ""); });
+});

@@ -1,0 +1,201 @@
+"""Structured records inside a therapy review.
+
+Side effects, contraindications, expert use and dosing protocols are typed blocks, not prose: the
+safety screen reads the contraindication records as its rules and the start plan reads the dosing
+protocols, so each field is validated where the editor types it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+SEVERITY_CHOICES = [
+    ("avoid", "Avoid — do not use"),
+    ("caution", "Caution — use only with care and advice"),
+    ("info", "Information — worth knowing"),
+]
+FREQUENCY_CHOICES = [
+    ("common", "Common"),
+    ("early", "Common early on, usually passes"),
+    ("infrequent", "Infrequent"),
+    ("rare", "Rare"),
+    ("not-stated", "How common: not stated in the sources"),
+]
+TRIGGER_KINDS = [
+    ("medicine_class", "A class of medicines (e.g. opioid)"),
+    ("ingredient", "A specific ingredient (e.g. rituximab)"),
+    ("condition", "A condition (e.g. liver-disease)"),
+    ("procedure", "A procedure (e.g. surgery)"),
+]
+TIMING_KINDS = [
+    ("", "No timing"),
+    ("washout-before-start", "Wash-out before the first dose"),
+    ("stop-before-procedure", "Stop before a procedure"),
+]
+
+
+def citations_block(required: bool = True) -> blocks.ListBlock:
+    return blocks.ListBlock(
+        SnippetChooserBlock("references.Reference"),
+        min_num=1 if required else 0,
+        label="Citations",
+        help_text="The references that support this record.",
+    )
+
+
+class SideEffectBlock(blocks.StructBlock):
+    effect = blocks.CharBlock(max_length=200, help_text="In plain words, e.g. Vivid dreams.")
+    frequency = blocks.ChoiceBlock(choices=FREQUENCY_CHOICES, default="not-stated")
+    note = blocks.TextBlock(required=False, help_text="When it happens, who is more likely to get it.")
+    citations = citations_block()
+
+    class Meta:
+        icon = "warning"
+        label = "Side effect"
+
+
+class TriggerBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=TRIGGER_KINDS)
+    value = blocks.CharBlock(
+        max_length=100,
+        help_text="The vocabulary slug: a rule class (opioid, transplant-immunosuppressant, "
+        "thyroid-hormone, nsaid), an ingredient (rituximab), a condition (liver-disease) or "
+        "a procedure (surgery).",
+    )
+
+    class Meta:
+        icon = "link"
+
+
+class TimingBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=TIMING_KINDS, required=False)
+    min_days = blocks.IntegerBlock(required=False, min_value=0, max_value=365)
+    max_days = blocks.IntegerBlock(required=False, min_value=0, max_value=365)
+    restart = blocks.CharBlock(
+        required=False, max_length=200, help_text="When to restart, e.g. when your physician clears it."
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if value.get("kind"):
+            if value.get("min_days") is None:
+                errors["min_days"] = ErrorList(["Say how many days at least."])
+            if value.get("max_days") is None:
+                errors["max_days"] = ErrorList(["Say how many days at most."])
+            elif value.get("min_days") is not None and value["max_days"] < value["min_days"]:
+                errors["max_days"] = ErrorList(["At most cannot be fewer days than at least."])
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class ContraindicationBlock(blocks.StructBlock):
+    """A contraindication or caution; the safety screen runs it as a rule."""
+
+    rule_id = blocks.CharBlock(
+        max_length=80,
+        help_text="A stable id in kebab case, e.g. opioid-medicines. Never change it once published.",
+    )
+    title = blocks.CharBlock(max_length=120, help_text="e.g. Opioid medicines")
+    severity = blocks.ChoiceBlock(choices=SEVERITY_CHOICES)
+    any_of = blocks.ListBlock(
+        TriggerBlock(), min_num=1, label="Triggered by any of",
+    )
+    all_of = blocks.ListBlock(
+        TriggerBlock(), min_num=0, label="…and only together with all of", required=False,
+    )
+    min_dose_mg = blocks.DecimalBlock(
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000"),
+        decimal_places=3,
+        label="Applies from this dose (mg)",
+        help_text="Leave empty unless the concern is dose-specific (e.g. 50 for full-dose naltrexone).",
+    )
+    plain_text = blocks.TextBlock(label="Plain-language text", help_text="What a reader needs to know.")
+    professional_text = blocks.TextBlock(label="Professional text", help_text="Detail for clinicians.")
+    action = blocks.CharBlock(max_length=300, help_text="What to do, e.g. Stop 1–2 days before surgery.")
+    timing = TimingBlock(required=False)
+    citations = citations_block()
+
+    class Meta:
+        icon = "warning"
+        label = "Contraindication or caution"
+
+    def clean(self, value):
+        errors = {}
+        if not RULE_ID.match(value.get("rule_id") or ""):
+            errors["rule_id"] = ErrorList(["Use kebab case: lower-case words joined by hyphens."])
+        try:
+            value = super().clean(value)
+        except StructBlockValidationError as exc:
+            exc.block_errors.update(errors)
+            raise
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class ExpertUseBlock(blocks.StructBlock):
+    expert = blocks.CharBlock(max_length=200, help_text="Name as published, e.g. Keith Block")
+    credentials = blocks.CharBlock(max_length=100, required=False)
+    source = SnippetChooserBlock("references.Reference", help_text="The book or article.")
+    programme = blocks.TextBlock(required=False, help_text="What the programme or approach is.")
+    uses = blocks.TextBlock(help_text="How this expert uses the therapy.")
+
+    class Meta:
+        icon = "user"
+        label = "Expert use"
+
+
+class DosingProtocolBlock(blocks.StructBlock):
+    """A titration schedule the start plan follows."""
+
+    name = blocks.CharBlock(max_length=120)
+    condition = blocks.CharBlock(
+        max_length=100,
+        required=False,
+        help_text="A condition slug if this start applies only to that condition "
+        "(e.g. hashimotos-thyroiditis); empty for the standard protocol.",
+    )
+    start_dose_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    step_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    interval_days = blocks.IntegerBlock(min_value=1, max_value=365)
+    target_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    timing = blocks.CharBlock(max_length=120, help_text="e.g. at bedtime")
+    note = blocks.TextBlock(required=False)
+    citations = citations_block()
+
+    class Meta:
+        icon = "calendar"
+        label = "Dosing protocol"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["start_dose_mg"] > value["target_mg"]:
+            raise StructBlockValidationError(
+                block_errors={"start_dose_mg": ErrorList(["The start dose cannot exceed the target."])}
+            )
+        return value
+
+
+class LinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=200)
+    url = blocks.URLBlock()
+    description = blocks.CharBlock(max_length=300, required=False)
+
+    class Meta:
+        icon = "link"
+        label = "Link"
+
+

@@ -1,0 +1,276 @@
+"""Therapy reviews: the structured record every other capability reads."""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.html import strip_tags
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from . import blocks as review_blocks
+from .forms import TherapyPageForm
+
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul"]
+
+RATING_ATTRIBUTES = [
+    ("treatment-outcomes", "Improving treatment outcomes"),
+    ("body-terrain", "Optimizing body terrain"),
+    ("side-effects-wellness", "Managing side effects and promoting wellness"),
+    ("cancer-risk", "Reducing cancer risk"),
+    ("expert-use", "Use by integrative oncology experts"),
+    ("safety", "Safety"),
+    ("affordability", "Affordability and access"),
+]
+
+CATEGORY_CHOICES = [
+    ("off-label-drug", "Off-label drug"),
+    ("supplement", "Supplement"),
+    ("herbal", "Herbal or plant extract"),
+    ("hormone", "Hormone"),
+    ("mind-body", "Mind-body practice"),
+    ("other", "Other"),
+]
+
+# The review's sub-pages in reading order. Citation numbers follow this order.
+SUBPAGES = [
+    ("overview", "", "Overview"),
+    ("research", "research/", "What the research says"),
+    ("safety", "safety/", "Safety and precautions"),
+    ("expert-use", "expert-use/", "How experts use it"),
+    ("professionals", "professionals/", "For health professionals"),
+    ("costs", "costs/", "Costs and access"),
+]
+
+
+def is_blank_rich_text(value: str | None) -> bool:
+    """True when a rich text field has no visible words (Draftail leaves ``<p></p>``)."""
+    return not strip_tags(value or "").strip()
+
+
+class TherapyIndexPage(Page):
+    """All published reviews."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types: ClassVar[list[str]] = ["core.HomePage"]
+    subpage_types: ClassVar[list[str]] = ["therapies.TherapyPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["therapies"] = (
+            TherapyPage.objects.child_of(self).live().public().specific().order_by("title")
+        )
+        return context
+
+
+class TherapyPage(RoutablePageMixin, Page):
+    """One therapy review with its sub-pages (research, safety, expert use, professionals, costs).
+
+    Every section is its own field so a missing one renders as "not yet reviewed" rather than
+    vanishing, and so the safety screen and the start plan can read the structured records.
+    """
+
+    tagline = models.CharField(max_length=300, help_text="One sentence, shown on every sub-page.")
+    category = models.CharField(max_length=30, choices=CATEGORY_CHOICES, default="other")
+    at_a_glance = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    research_summary = RichTextField(
+        "What the research says", features=RICH_TEXT_FEATURES, blank=True
+    )
+    safety_overview = RichTextField(
+        "Safety and precautions", features=RICH_TEXT_FEATURES, blank=True
+    )
+    side_effects = StreamField(
+        [("side_effect", review_blocks.SideEffectBlock())], blank=True, use_json_field=True
+    )
+    contraindications = StreamField(
+        [("contraindication", review_blocks.ContraindicationBlock())],
+        blank=True,
+        verbose_name="Contraindications and cautions",
+    )
+    expert_uses = StreamField(
+        [("expert_use", review_blocks.ExpertUseBlock())], blank=True, verbose_name="Expert use"
+    )
+    dosing_protocols = StreamField(
+        [("protocol", review_blocks.DosingProtocolBlock())], blank=True
+    )
+    mechanisms = RichTextField(
+        "How it may work (mechanisms)", features=RICH_TEXT_FEATURES, blank=True
+    )
+    preclinical = RichTextField(
+        "Preclinical evidence", features=RICH_TEXT_FEATURES, blank=True
+    )
+    costs_access = RichTextField("Costs and access", features=RICH_TEXT_FEATURES, blank=True)
+    keep_reading = StreamField([("link", review_blocks.LinkBlock())], blank=True)
+    substantive_update = models.BooleanField(
+        default=False,
+        verbose_name="This change alters what the review says",
+        help_text="When ticked, publishing makes today the last update and keeps the previous "
+        "date under prior updates. Leave unticked for typo fixes.",
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("tagline"),
+        index.SearchField("at_a_glance"),
+        index.SearchField("research_summary"),
+        index.SearchField("safety_overview"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("tagline"),
+        FieldPanel("category"),
+        FieldPanel("at_a_glance"),
+        InlinePanel("ratings", heading="Ratings (0–5)", label="Rating", max_num=7),
+        FieldPanel("keep_reading"),
+    ]
+    research_panels = [FieldPanel("research_summary")]
+    safety_panels = [
+        FieldPanel("safety_overview"),
+        FieldPanel("side_effects"),
+        FieldPanel("contraindications"),
+    ]
+    expert_panels = [FieldPanel("expert_uses"), FieldPanel("dosing_protocols")]
+    professional_panels = [FieldPanel("mechanisms"), FieldPanel("preclinical"), FieldPanel("costs_access")]
+    people_panels = [
+        InlinePanel("contributors", heading="Authors and reviewers", label="Contributor"),
+        InlinePanel("review_dates", heading="Review dates", label="Date"),
+        FieldPanel("substantive_update"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Overview"),
+            ObjectList(research_panels, heading="Research"),
+            ObjectList(safety_panels, heading="Safety"),
+            ObjectList(expert_panels, heading="Expert use and dosing"),
+            ObjectList(professional_panels, heading="Professionals and costs"),
+            ObjectList(people_panels, heading="People and dates"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+    base_form_class = TherapyPageForm
+    parent_page_types: ClassVar[list[str]] = ["therapies.TherapyIndexPage"]
+    subpage_types: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = "therapy review"
+
+    # Sub-pages ------------------------------------------------------------------------------
+    def _render_subpage(self, request, subpage: str):
+        from .presenters import ReviewPresenter
+
+        presenter = ReviewPresenter(self, subpage)
+        return self.render(
+            request,
+            template=f"therapies/{subpage.replace('-', '_')}.html",
+            context_overrides={"review": presenter, "subpage": subpage},
+        )
+
+    @path("")
+    def overview(self, request):
+        return self._render_subpage(request, "overview")
+
+    @path("research/")
+    def research(self, request):
+        return self._render_subpage(request, "research")
+
+    @path("safety/")
+    def safety(self, request):
+        return self._render_subpage(request, "safety")
+
+    @path("expert-use/")
+    def expert_use(self, request):
+        return self._render_subpage(request, "expert-use")
+
+    @path("professionals/")
+    def professionals(self, request):
+        return self._render_subpage(request, "professionals")
+
+    @path("costs/")
+    def costs(self, request):
+        return self._render_subpage(request, "costs")
+
+    @path("references/")
+    def references(self, request):
+        return self._render_subpage(request, "references")
+
+    # Dates -----------------------------------------------------------------------------------
+    @property
+    def update_dates(self) -> list[datetime.date]:
+        return sorted((d.date for d in self.review_dates.all() if d.kind == "update"), reverse=True)
+
+    @property
+    def last_update(self) -> datetime.date | None:
+        dates = self.update_dates
+        return dates[0] if dates else None
+
+    @property
+    def prior_updates(self) -> list[datetime.date]:
+        return self.update_dates[1:]
+
+    @property
+    def literature_reviews(self) -> list[datetime.date]:
+        return sorted(
+            (d.date for d in self.review_dates.all() if d.kind == "literature-review"), reverse=True
+        )
+
+
+class TherapyRating(Orderable):
+    """One of the seven 0–5 ratings; a missing score reads "not yet rated"."""
+
+    page = ParentalKey(TherapyPage, on_delete=models.CASCADE, related_name="ratings")
+    attribute = models.CharField(max_length=40, choices=RATING_ATTRIBUTES)
+    score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+        help_text="0 (lowest) to 5 (highest). Leave empty when not yet rated.",
+    )
+    rationale = models.TextField(blank=True, help_text="Why this score; cite with [@key].")
+
+    panels = [FieldPanel("attribute"), FieldPanel("score"), FieldPanel("rationale")]
+
+    def clean(self) -> None:
+        if self.score is not None and not 0 <= self.score <= 5:
+            raise ValidationError({"score": "A rating runs from 0 to 5."})
+
+
+class ReviewContributor(Orderable):
+    """An author or reviewer credited on the review."""
+
+    ROLE_CHOICES = [("author", "Author"), ("reviewer", "Reviewer")]
+    page = ParentalKey(TherapyPage, on_delete=models.CASCADE, related_name="contributors")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+
+    panels = [FieldPanel("person"), FieldPanel("role")]
+
+
+class ReviewDate(Orderable):
+    """A dated event in the review's life: an update or a full literature review."""
+
+    KIND_CHOICES = [("update", "Update"), ("literature-review", "Full literature review")]
+    page = ParentalKey(TherapyPage, on_delete=models.CASCADE, related_name="review_dates")
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    date = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    panels = [FieldPanel("kind"), FieldPanel("date"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["-date"]
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "This date is in the future; record it once it happens."})

@@ -1,0 +1,182 @@
+"""Turn a therapy review into what its templates show: numbered citations, glossary, dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from carechoices.glossary.marking import GlossaryMarker, TermInfo
+from carechoices.glossary.models import GlossaryTerm
+from carechoices.references.citations import Citation, PageCitations, cited_keys, number_citations
+from carechoices.references.formatting import format_references
+from carechoices.references.models import Reference
+
+from .models import RATING_ATTRIBUTES, SUBPAGES, TherapyPage, is_blank_rich_text
+
+
+def _block_keys(stream, *, texts=(), refs=("citations",)) -> list[str]:
+    keys: list[str] = []
+    for block in stream:
+        value = block.value
+        for name in texts:
+            keys += cited_keys(value.get(name) or "")
+        for name in refs:
+            chosen = value.get(name)
+            if chosen is None:
+                continue
+            for ref in [chosen] if isinstance(chosen, Reference) else chosen:
+                if ref is not None:
+                    keys.append(ref.key)
+    return keys
+
+
+def review_citation_order(page: TherapyPage) -> dict[str, list[str]]:
+    """The keys each sub-page cites, in reading order; the basis of review-wide numbering."""
+    ratings = sorted(page.ratings.all(), key=lambda r: [a for a, _ in RATING_ATTRIBUTES].index(r.attribute))
+    overview = cited_keys(page.at_a_glance)
+    for rating in ratings:
+        overview += cited_keys(rating.rationale)
+    return {
+        "overview": overview,
+        "research": cited_keys(page.research_summary),
+        "safety": cited_keys(page.safety_overview)
+        + _block_keys(page.side_effects, texts=("note",))
+        + _block_keys(page.contraindications, texts=("plain_text", "professional_text")),
+        "expert-use": _block_keys(page.expert_uses, texts=("uses", "programme"), refs=("source",))
+        + _block_keys(page.dosing_protocols, texts=("note",)),
+        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical),
+        "costs": cited_keys(page.costs_access),
+    }
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    number: int
+    reference: Reference | None
+    key: str
+    html: SafeString
+    back_anchor: str
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    attribute: str
+    label: str
+    score: int | None
+    rationale: SafeString
+
+
+class ReviewPresenter:
+    """Everything a review sub-page template needs, computed once per request."""
+
+    def __init__(self, page: TherapyPage, subpage: str) -> None:
+        self.page = page
+        self.subpage = subpage
+        self.order = review_citation_order(page)
+        self.numbers = number_citations(key for keys in self.order.values() for key in keys)
+        self.citations = PageCitations(self.numbers)
+        self.glossary = GlossaryMarker(self._terms(), id_prefix=f"gloss-{subpage}")
+
+    @staticmethod
+    def _terms() -> list[TermInfo]:
+        base = reverse("glossary:index")
+        return [
+            TermInfo(t.slug, t.term, tuple(t.synonym_list), t.definition, f"{base}#term-{t.slug}")
+            for t in GlossaryTerm.objects.all()
+        ]
+
+    # Navigation ------------------------------------------------------------------------------
+    @property
+    def nav(self) -> list[dict]:
+        base = self.page.url
+        items = [
+            {"slug": slug, "url": base + suffix, "label": label, "current": slug == self.subpage}
+            for slug, suffix, label in SUBPAGES
+        ]
+        items.append(
+            {"slug": "references", "url": base + "references/", "label": "References",
+             "current": self.subpage == "references"}
+        )
+        return items
+
+    @property
+    def subpage_label(self) -> str:
+        return dict((s, label) for s, _, label in SUBPAGES).get(self.subpage, "References")
+
+    # Text ------------------------------------------------------------------------------------
+    def text(self, html: str) -> SafeString:
+        """Rich text with citations numbered and glossary terms marked; never empty."""
+        from wagtail.rich_text import expand_db_html
+
+        if is_blank_rich_text(html):
+            return mark_safe('<p class="not-reviewed">Not yet reviewed.</p>')  # noqa: S308
+        return mark_safe(self.glossary.mark(self.citations.render(expand_db_html(html))))  # noqa: S308
+
+    def plain(self, text: str) -> SafeString:
+        """Plain text (escaped, paragraphs kept) with citations and glossary."""
+        from django.utils.html import escape, linebreaks
+
+        return mark_safe(self.glossary.mark(self.citations.render(linebreaks(escape(text or "")))))  # noqa: S308
+
+    def cite(self, references) -> SafeString:
+        """A superscript citing the given Reference objects (a block's citation list)."""
+        refs = [references] if isinstance(references, Reference) else list(references or [])
+        return mark_safe(self.citations.superscript([Citation(r.key) for r in refs if r is not None]))  # noqa: S308
+
+    # Ratings ---------------------------------------------------------------------------------
+    @cached_property
+    def ratings(self) -> list[RatingRow]:
+        by_attribute = {r.attribute: r for r in self.page.ratings.all()}
+        rows = []
+        for attribute, label in RATING_ATTRIBUTES:
+            rating = by_attribute.get(attribute)
+            rows.append(
+                RatingRow(
+                    attribute,
+                    label,
+                    rating.score if rating else None,
+                    self.plain(rating.rationale) if rating and rating.rationale else mark_safe(""),
+                )
+            )
+        return rows
+
+    # References ------------------------------------------------------------------------------
+    def reference_entries(self, scope: str | None = None) -> list[ReferenceEntry]:
+        """References cited on this sub-page (or the whole review), with review-wide numbers."""
+        if scope == "all" or self.subpage == "references":
+            keys = list(self.numbers)
+        else:
+            keys = list(dict.fromkeys(self.order.get(self.subpage, [])))
+        library = {r.key: r for r in Reference.objects.filter(key__in=keys)}
+        formatted = {f.id: f.html for f in format_references([library[k].csl_item() for k in keys if k in library])}
+        entries = []
+        for key in sorted(keys, key=lambda k: self.numbers[k]):
+            number = self.numbers[key]
+            entries.append(
+                ReferenceEntry(
+                    number=number,
+                    reference=library.get(key),
+                    key=key,
+                    html=mark_safe(formatted.get(key, "")),  # noqa: S308 - formatter escapes data
+                    back_anchor=f"cite-{number}-1",
+                )
+            )
+        return entries
+
+    # People and dates ------------------------------------------------------------------------
+    @cached_property
+    def authors(self):
+        return [c.person for c in self.page.contributors.all() if c.role == "author"]
+
+    @cached_property
+    def reviewers(self):
+        return [c.person for c in self.page.contributors.all() if c.role == "reviewer"]
+
+    @cached_property
+    def sign_off(self):
+        from carechoices.editorial.signoff import latest_sign_off
+
+        return latest_sign_off(self.page)

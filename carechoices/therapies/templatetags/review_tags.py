@@ -1,0 +1,40 @@
+"""Template tags that route review text through the presenter (citations, glossary)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_text(review, html):
+    """Rich text with numbered citations and glossary definitions, or "Not yet reviewed"."""
+    return review.text(html)
+
+
+@register.simple_tag
+def review_plain(review, text):
+    """Plain text with citations and glossary definitions."""
+    return review.plain(text)
+
+
+@register.simple_tag
+def review_cite(review, references):
+    """A superscript citation for a record's list of references."""
+    return review.cite(references)
+
+
+@register.filter
+def mg(value):
+    """A dose without trailing zeros: Decimal('4.500') -> 4.5."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def frequency_label(code):
+    """The reader-facing words for a side effect's frequency code."""
+    from carechoices.therapies.blocks import FREQUENCY_CHOICES
+
+    return dict(FREQUENCY_CHOICES).get(code, "how common: not stated")

@@ -1,0 +1,52 @@
+"""Production: refuses to start unless the secrets and hosts it needs are set.
+
+Required environment: ``SECRET_KEY``, ``ALLOWED_HOSTS`` (comma-separated) and normally
+``DATABASE_URL`` (PostgreSQL). Optional: ``CSRF_TRUSTED_ORIGINS``, ``WAGTAILADMIN_BASE_URL``.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+
+def _required(name: str, hint: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} is missing; production will not start without it. "
+            f"{hint}"
+        )
+    return value
+
+
+DEBUG = False
+SECRET_KEY = _required(
+    "SECRET_KEY", 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in _required(
+        "ALLOWED_HOSTS", "Set it to the comma-separated host names the site is served on."
+    ).split(",")
+    if host.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+LOGGING["root"]["level"] = "INFO"  # noqa: F405

@@ -1,0 +1,48 @@
+"""Shared fixtures: the sample content loaded once per test session, and demo users."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use live_server, whose transactional teardown empties the database; they run
+    # last so the sample content loaded once for everything else stays put until then.
+    items.sort(key=lambda item: "tests/functional/" in item.nodeid.replace("\\", "/"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the sample content once into the test database (it is idempotent)."""
+    from carechoices.demo.loader import load_sample_content
+
+    with django_db_blocker.unblock():
+        load_sample_content()
+
+
+@pytest.fixture
+def ldn(db):
+    from carechoices.therapies.models import TherapyPage
+
+    return TherapyPage.objects.get(slug="low-dose-naltrexone")
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="reviewer")
+
+
+@pytest.fixture
+def admin_user_demo(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="admin")

@@ -1,0 +1,94 @@
+"""Every public page answers 200 with the content a reader expects."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+LDN = "/therapies/low-dose-naltrexone/"
+
+
+def get_text(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/", ["CareChoices", "Therapy reviews", "information, not medical advice", "no financial conflicts"]),
+        ("/therapies/", ["Low-dose naltrexone (LDN)", "Vitamin D", "Cannabis and cannabinoids"]),
+        (LDN, ["at a glance", "Our ratings", "Not yet rated", "Keep reading", "References on this page"]),
+        (LDN + "research/", ["Brain cancer (high-grade glioma)", "Possible harm", "Not yet reviewed"]),
+        (LDN + "safety/", ["Side effects", "Opioid medicines", "Planned surgery", "What to do"]),
+        (LDN + "expert-use/", ["Keith Block", "Neil McKinney", "Dosing protocols", "4.5 mg"]),
+        (LDN + "professionals/", ["mechanisms", "Preclinical evidence", "OGF"]),
+        (LDN + "costs/", ["prescription", "not yet reviewed"]),
+        (LDN + "references/", ["All references for this review", "BMC Medicine", "doi:10.1186/s12916-018-1242-0"]),
+        ("/therapies/vitamin-d/", ["Vitamin D", "Not yet reviewed"]),
+        ("/therapies/vitamin-d/safety/", ["Rituximab", "Incomplete entry"]),
+        ("/people/", ["Casey Demo", "demo profile"]),
+        ("/people/casey-demo/", ["Casey Demo", "demo profile", "Low-dose naltrexone (LDN)"]),
+        ("/glossary/", ["meta-analysis", "randomised controlled trial", "our definition"]),
+    ],
+)
+def test_public_page_shows_expected_content(client, db, url, expected):
+    text = get_text(client, url)
+    for phrase in expected:
+        assert phrase.lower() in text.lower(), f"{phrase!r} missing from {url}"
+
+
+def test_every_review_subpage_has_landmarks_and_one_h1(client, db):
+    from carechoices.therapies.models import TherapyPage
+
+    for page in TherapyPage.objects.live():
+        for suffix in ("", "research/", "safety/", "expert-use/", "professionals/", "costs/", "references/"):
+            text = get_text(client, page.url + suffix)
+            assert text.count("<h1") == 1
+            for landmark in ("<main", "<header", "<footer", 'class="skip-link"'):
+                assert landmark in text
+            assert "[@" not in text, "an unrendered citation marker leaked"
+
+
+def test_unknown_url_gives_friendly_404(client, db):
+    response = client.get("/therapies/no-such-therapy/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_unknown_subpage_gives_404(client, db):
+    assert client.get(LDN + "no-such-section/").status_code == 404
+
+
+def test_unknown_person_gives_404(client, db):
+    assert client.get("/people/nobody/").status_code == 404
+
+
+def test_ldn_citations_link_to_numbered_references(client, db):
+    text = get_text(client, LDN + "safety/")
+    links = re.findall(r'<a href="#ref-(\d+)" id="cite-(\d+)-(\d+)"', text)
+    assert links, "no citation links on the safety page"
+    for target, number, _ in links:
+        assert target == number
+        assert f'id="ref-{number}"' in text, f"reference {number} is not listed on the page"
+
+
+def test_ldn_review_shows_people_and_dates(client, db):
+    text = get_text(client, LDN)
+    assert "Robin Example" in text and "Casey Demo" in text
+    assert "27 July 2025" in text  # last update
+    assert "20 May 2022" in text  # prior update
+    assert "July 2025" in text and "September 2021" in text  # literature reviews
+
+
+def test_glossary_term_marked_once_per_page_with_definition(client, db):
+    text = get_text(client, LDN)
+    assert text.count('href="/glossary/#term-off-label"') == 1
+    assert 'role="tooltip"' in text
+    assert 'aria-describedby="gloss-overview-off-label"' in text
+
+
+def test_health_check(client, db):
+    assert client.get("/healthz").json() == {"status": "ok"}

