@@ -14,7 +14,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage
+from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from carechoices.core.models import HomePage
 from carechoices.glossary.models import GlossaryTerm
@@ -91,7 +91,7 @@ def ensure_workflow(index: Page, report: LoadReport) -> None:
     if made:
         task = GroupApprovalTask.objects.create(name="Clinical sign-off")
         task.groups.set(Group.objects.filter(name="Clinical reviewers"))
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         report.add("workflows", workflow.name)
     if not WorkflowPage.objects.filter(page=index).exists():
         WorkflowPage.objects.create(page=index, workflow=workflow)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-MARKER = re.compile(r"\[(@[^\[\]<>]{1,400})\]")
+MARKER = re.compile(r"\[(@[^\[\]<>]{0,400})\]")
 _KEY = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_-]*)\s*(?:,\s*(.*))?$")
 
 

@@ -60,8 +60,8 @@ class Reference(RevisionMixin, index.Indexed, models.Model):
         '"issued": {"date-parts": [[2019, 1, 15]]}}.',
     )
     doi = models.CharField("DOI", max_length=200, blank=True)
-    pmid = models.CharField("PMID", max_length=12, blank=True)
-    pmcid = models.CharField("PMCID", max_length=16, blank=True)
+    pmid = models.CharField("PMID", max_length=40, blank=True)
+    pmcid = models.CharField("PMCID", max_length=40, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     verification_note = models.CharField(
         max_length=300,

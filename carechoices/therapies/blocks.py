@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError

@@ -1,5 +1,7 @@
 """The test suite: fast password hashing, in-memory cache and email, plain static storage."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,9 +13,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-# A named SQLite test database (not in-memory) so browser tests in live_server threads share it.
+# A named SQLite test database (not in-memory) so browser tests in live_server threads share it;
+# the process id keeps concurrent runs (two terminals, CI and a developer) from sharing a file.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,71 @@
+"""The HTTP section refuses to run without its tools and reports gunicorn / nginx ratios."""
+
+from __future__ import annotations
+
+import pytest
+
+from carechoices.bench import serving
+from carechoices.bench.registry import SKIPPED, BenchOptions, SectionSkipped
+from carechoices.bench.wrk import WrkFigures
+
+
+def figures(p50: float, p99: float, rate: float, *, timeouts: int = 0) -> WrkFigures:
+    return WrkFigures(
+        p50_ms=p50,
+        p75_ms=p50,
+        p90_ms=p99,
+        p99_ms=p99,
+        requests_per_s=rate,
+        requests=int(rate * 5),
+        duration_ms=5000.0,
+        socket_errors={"connect": 0, "read": 0, "write": 0, "timeout": timeouts},
+    )
+
+
+def test_binaries_skip_the_section_naming_every_missing_tool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(serving.shutil, "which", lambda name, path=None: None)
+
+    with pytest.raises(SectionSkipped) as skipped:
+        serving._binaries()
+
+    assert skipped.value.status == SKIPPED
+    assert "nginx and wrk not found" in skipped.value.reason
+    assert "No HTTP figures" in skipped.value.reason
+
+
+def test_measured_divides_gunicorn_by_nginx() -> None:
+    results = {
+        "gunicorn": (figures(2360.0, 4930.0, 9.0), ""),
+        "nginx": (figures(5.35, 17.89, 8788.0), ""),
+    }
+
+    measured = serving._measured(
+        "/therapies/low-dose-naltrexone/",
+        b"<html></html>",
+        results,
+        {"threads": 2, "connections": 50, "duration_s": 5},
+        BenchOptions(),
+    )
+
+    assert measured.figures["ratio_gunicorn_to_nginx"] == {
+        "p50": 441.0,
+        "p99": 276.0,
+        "requests_per_s": 0.00102,
+    }
+    assert measured.figures["bytes"] == 13
+    assert not any(note.startswith("WARNING") for note in measured.notes)
+
+
+def test_measured_warns_when_a_server_had_errors() -> None:
+    results = {
+        "gunicorn": (figures(2360.0, 4930.0, 9.0, timeouts=8), ""),
+        "nginx": (figures(5.35, 17.89, 8788.0), ""),
+    }
+
+    measured = serving._measured(
+        "/", b"x", results, {"threads": 2, "connections": 50, "duration_s": 5}, BenchOptions()
+    )
+
+    assert any(note.startswith("WARNING: gunicorn") for note in measured.notes)

@@ -1,0 +1,60 @@
+"""Glossary marking: first use per page, never inside links or headings, accessible markup."""
+
+from __future__ import annotations
+
+from carechoices.glossary.marking import GlossaryMarker, TermInfo
+
+META = TermInfo("meta-analysis", "meta-analysis", ("meta-analyses",), "Pooled studies.", "/glossary/#term-meta-analysis")
+RCT = TermInfo("rct", "randomised controlled trial", ("RCT",), "Chance decides.", "/glossary/#term-rct")
+
+
+def marker() -> GlossaryMarker:
+    return GlossaryMarker([META, RCT], id_prefix="g")
+
+
+def test_first_use_is_marked_with_link_and_description():
+    html = marker().mark("<p>A meta-analysis found it. Another meta-analysis too.</p>")
+    assert html.count('class="gloss-term"') == 1
+    assert 'href="/glossary/#term-meta-analysis"' in html
+    assert 'aria-describedby="g-meta-analysis"' in html and 'id="g-meta-analysis"' in html
+    assert 'role="tooltip"' in html
+
+
+def test_marking_spans_several_texts_on_one_page():
+    m = marker()
+    first = m.mark("<p>An RCT.</p>")
+    second = m.mark("<p>Another RCT and a meta-analyses pool.</p>")
+    assert "gloss-term" in first
+    assert second.count("gloss-term") == 1  # RCT already done; meta-analyses is new
+    assert [t.slug for t in m.used] == ["rct", "meta-analysis"]
+
+
+def test_synonym_and_case_are_matched_and_original_text_kept():
+    html = marker().mark("<p>Two Meta-Analyses agree.</p>")
+    assert ">Meta-Analyses</a>" in html
+
+
+def test_terms_inside_links_headings_and_citations_are_left_alone():
+    html = marker().mark('<h3>RCT results</h3><p><a href="/x">an RCT</a> <sup>RCT</sup></p><p>RCT</p>')
+    assert html.count("gloss-term") == 1
+    assert html.startswith("<h3>RCT results</h3>")
+    assert html.endswith('<p><span class="gloss"><a class="gloss-term" href="/glossary/#term-rct" aria-describedby="g-rct">RCT</a><span class="gloss-def" role="tooltip" id="g-rct"><strong>randomised controlled trial:</strong> Chance decides.</span></span></p>')
+
+
+def test_partial_words_are_not_marked():
+    assert "gloss" not in marker().mark("<p>RCTs-like and preRCT and meta-analysisX</p>")
+
+
+def test_attributes_are_never_rewritten():
+    html = marker().mark('<p title="an RCT">text</p>')
+    assert html == '<p title="an RCT">text</p>'
+
+
+def test_definitions_are_escaped():
+    evil = TermInfo("x", "placebo", (), "<script>alert(1)</script>", "/g#x")
+    html = GlossaryMarker([evil]).mark("<p>placebo</p>")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_no_terms_leaves_html_unchanged():
+    assert GlossaryMarker([]).mark("<p>RCT</p>") == "<p>RCT</p>"
