@@ -1,10 +1,13 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from carechoices.api.api import api
 from carechoices.core import views as core_views
+from carechoices.plans import views as plan_views
+from carechoices.screening import views as screening_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -12,6 +15,10 @@ urlpatterns = [
     path("people/", include("carechoices.people.urls")),
     path("glossary/", include("carechoices.glossary.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("screen/", screening_views.site_screen, name="screen"),
+    path("plan/", plan_views.plan_page, name="plan"),
+    re_path(r"^plan/(?P<fmt>calendar|pdf)/$", plan_views.plan_download, name="plan-download"),
 ]
 
 if settings.DEBUG:

@@ -149,7 +149,7 @@ CURATED_GENERIC_WORDS = frozenset(
     vitamin vitamins daily blood pressure pill pills medicine medicines medication
     medications meds drug drugs tablet tablets supplement supplements heart sugar
     cholesterol diabetes pain relief reliever sleep cold flu cough allergy allergies
-    headache stomach acid water tea oil fish herbal natural organic
+    headache stomach acid water tea oil fish herbal natural organic nothing none nil
     """.split()
 )
 #: Shop and own-label brand words: they name a retailer, not a formula.
@@ -190,12 +190,17 @@ MEDICINAL_UNII_TAGS = frozenset(
     }
 )
 
-#: A brand family is kept only when it is this narrow (a shop brand or an everyday word
-#: spans far more formulas than a real brand line such as Robitussin).
-FAMILY_MAX_FORMULAS = 12
-FAMILY_MAX_INGREDIENTS = 12
-#: ... and made by few labelers: a category word ("migraine", "adhd") is used by many.
-FAMILY_MAX_LABELERS = 3
+#: Over-the-counter brand lines that people name without the product ("Robitussin",
+#: "NyQuil"). When no NDC product carries the bare brand name, the brand means every NDC
+#: product whose name contains the word, and is screened on the union (ambiguous).
+#: Found by hand: the data alone cannot tell a brand line from an everyday word.
+BRAND_FAMILY_WORDS = frozenset(
+    """
+    robitussin nyquil dayquil vicks mucinex theraflu tylenol advil motrin aleve excedrin
+    benadryl sudafed claritin zyrtec allegra triaminic dimetapp coricidin delsym zicam
+    contac midol pepto tums dristan comtrex bayer bufferin alka tussin
+    """.split()
+)
 
 #: Keys of at least this length only (shorter ones are noise, e.g. "d", "pm").
 MIN_KEY_CHARS = 3
@@ -205,13 +210,13 @@ MAX_SUBSTANCE_NAME_WORDS = 6
 #: Where each name comes from, one letter per name (see ``name_origins`` in the index).
 ORIGIN_PRODUCT = "p"  # an FDA NDC proprietary or nonproprietary product name
 ORIGIN_SUBSTANCE = "s"  # an FDA NDC substance name (with or without its salt)
-ORIGIN_FAMILY = "f"  # a brand family: NDC product names sharing this first word
+ORIGIN_FAMILY = "f"  # a brand family: every NDC product name containing this brand word
 ORIGIN_UNII_BRAND = "b"  # an FDA UNII brand name, used where the NDC file has nothing
 ORIGIN_UNII_SUBSTANCE = "u"  # an FDA UNII substance or official name (e.g. an INN)
 ORIGIN_LEGEND = {
     ORIGIN_PRODUCT: "FDA NDC product name",
     ORIGIN_SUBSTANCE: "FDA NDC substance name",
-    ORIGIN_FAMILY: "FDA NDC brand family (product names sharing a first word)",
+    ORIGIN_FAMILY: "FDA NDC brand family (all product names containing the brand)",
     ORIGIN_UNII_BRAND: "FDA UNII brand name",
     ORIGIN_UNII_SUBSTANCE: "FDA UNII substance or official name",
 }
@@ -415,36 +420,16 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
             names[key].add(product.ingredients)
             labelers[key].add(product.labeler)
 
-    # 3. Brand families: "robitussin" on its own means any product whose name starts with
-    #    it, when no product is called just that.
+    # 3. Brand families: "robitussin" on its own means any product named with it, when
+    #    no product is called just that.
     families: dict[str, set[frozenset[str]]] = defaultdict(set)
-    family_labelers: dict[str, set[str]] = defaultdict(set)
-    members: dict[str, int] = defaultdict(int)
-    for key, formulas in list(names.items()):
-        if origins.get(key) or " " not in key:
-            continue
-        first = key.split(" ", 1)[0]
-        if (
-            len(first) >= 4
-            and first.isalpha()
-            and first not in names
-            and first not in generic_words
-            and first not in FORM_WORDS
-            and first not in CONNECTOR_WORDS
-        ):
-            families[first].update(formulas)
-            family_labelers[first].update(labelers[key])
-            members[first] += 1
-    for first, formulas in families.items():
-        family_ingredients = {i for formula in formulas for i in formula}
-        if (
-            members[first] >= 2
-            and len(formulas) <= FAMILY_MAX_FORMULAS
-            and len(family_ingredients) <= FAMILY_MAX_INGREDIENTS
-            and len(family_labelers[first]) <= FAMILY_MAX_LABELERS
-        ):
-            names[first] = set(formulas)
-            origins[first] = ORIGIN_FAMILY
+    for key in labelers:
+        for token in set(key.split(" ")) & BRAND_FAMILY_WORDS:
+            families[token].update(names[key])
+    for word, formulas in families.items():
+        if word not in names:
+            names[word] = set(formulas)
+            origins[word] = ORIGIN_FAMILY
 
     ndc_keys = set(names)
 
@@ -523,6 +508,8 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
             classes[ingredient].update(product.pharm_classes)
 
     sorted_keys = sorted(names)
+    derived = classes_from_combinations(products, classes)
+
     index: dict[str, object] = {
         "format": FORMAT_VERSION,
         "names": {key: sorted(sorted(formula) for formula in names[key]) for key in sorted_keys},
@@ -533,6 +520,7 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
         },
         "generic_words": sorted(generic_words),
         "ingredient_classes": {i: sorted(c) for i, c in sorted(classes.items())},
+        "ingredient_classes_from_combinations": {i: sorted(c) for i, c in sorted(derived.items())},
     }
     index["_counts"] = {
         **{f"ndc_{k}": v for k, v in ndc_counts.items()},
@@ -542,9 +530,37 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
         "unii_substance_names": unii_substance_count,
         "brand_families": sum(1 for origin in origins.values() if origin == ORIGIN_FAMILY),
         "ingredients_with_classes": len(classes),
+        "ingredients_with_classes_from_combinations": len(derived),
         "generic_words": len(generic_words),
     }
     return index
+
+
+def classes_from_combinations(
+    products: list[NdcProduct], single: dict[str, set[str]]
+) -> dict[str, set[str]]:
+    """Classes of ingredients sold only in combinations, by subtraction.
+
+    When every other ingredient of a combination has classes of its own (from
+    single-ingredient products), the combination's classes that none of them explain
+    belong to the remaining ingredient: pentazocine gets "Partial Opioid
+    Agonist/Antagonist [EPC]" from pentazocine + naloxone. Only classes found in every
+    such combination are kept.
+    """
+    found: dict[str, set[str]] = {}
+    for product in products:
+        if len(product.ingredients) < 2 or not product.pharm_classes:
+            continue
+        unexplained = [i for i in product.ingredients if i not in single]
+        if len(unexplained) != 1:
+            continue
+        explained = set().union(*(single[i] for i in product.ingredients if i in single))
+        remainder = set(product.pharm_classes) - explained
+        if not remainder:
+            continue
+        (ingredient,) = unexplained
+        found[ingredient] = found[ingredient] & remainder if ingredient in found else remainder
+    return {ingredient: classes for ingredient, classes in found.items() if classes}
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -607,7 +623,9 @@ def write_outputs(index: dict[str, object]) -> tuple[str, int]:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     OUTPUT_PATH.write_bytes(compressed)
     file_hash = sha256_bytes(compressed)
-    PROVENANCE_PATH.write_text(_provenance_markdown(counts, content_hash, file_hash, len(compressed)))
+    PROVENANCE_PATH.write_text(
+        _provenance_markdown(counts, content_hash, file_hash, len(compressed))
+    )
     return file_hash, len(compressed)
 
 
@@ -644,13 +662,19 @@ file, and reads only the file above.
   ("TRAMADOL HYDROCHLORIDE" becomes `tramadol`), keeping mineral salts whole.
 * `names`: folded name -> every ingredient set it is sold as. Sources, in order of
   precedence: NDC substance names; NDC proprietary and nonproprietary names; brand families
-  (a first word shared by several NDC product names, when no product has that name alone);
+  (a hand-picked OTC brand word such as "robitussin", when no product has that name alone:
+  the union of every NDC product whose name contains it);
   UNII brand rows only where the NDC file has nothing (UNII rows name one substance, so
   they never replace an NDC combination); UNII official and substance names.
 * Drops product names made only of everyday or shop-brand words (`generic_words`) and
   names that are catalogue codes.
+* `name_origins`: one letter per name (in the sorted order of `names`) saying where it
+  came from; the legend is stored next to the letters.
 * `ingredient_classes`: FDA Established Pharmacologic Class and Mechanism of Action
   strings per ingredient, taken from single-ingredient NDC products only.
+* `ingredient_classes_from_combinations`: for ingredients sold only in combinations, the
+  classes of a combination that its other ingredients' own classes do not explain (kept
+  only when every such combination agrees), e.g. pentazocine from pentazocine + naloxone.
 
 ## This build
 

@@ -13,7 +13,12 @@ from rich.console import Console
 
 from carechoices.bench.database import VAR_DIR
 from carechoices.bench.registry import FAILED, BenchOptions, run_sections
-from carechoices.bench.report import print_outcomes, results_document, write_results
+from carechoices.bench.report import (
+    load_average,
+    print_outcomes,
+    results_document,
+    write_results,
+)
 from carechoices.bench.sections import register_built_in
 
 DEFAULT_OUTPUT = VAR_DIR / "bench" / "results.json"
@@ -54,6 +59,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="gunicorn workers and nginx worker processes (default %(default)s)",
     )
     parser.add_argument(
+        "--screening-runs",
+        type=int,
+        default=defaults.screening_runs,
+        help="runs of the screening engine (default %(default)s)",
+    )
+    parser.add_argument(
         "--only", action="append", metavar="SECTION", help="run only this section (repeatable)"
     )
     parser.add_argument(
@@ -64,7 +75,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="leave this section out (repeatable)",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="a smoke run: 5 renders per page, 1 s of wrk"
+        "--quick",
+        action="store_true",
+        help="a smoke run: 5 renders per page, 1 s of wrk, 3 screening runs",
     )
     parser.add_argument(
         "--rebuild-database", action="store_true", help="delete and rebuild var/bench.sqlite3 first"
@@ -123,14 +136,17 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         threads=arguments.threads,
         connections=arguments.connections,
         workers=arguments.workers,
+        screening_runs=3 if arguments.quick else arguments.screening_runs,
         rebuild_database=arguments.rebuild_database,
         prepare_database=arguments.prepare_database,
     )
+    load_at_start = load_average()
     start = time.perf_counter()
     outcomes = run_sections(chosen, options)
     seconds = time.perf_counter() - start
     print_outcomes(console, outcomes)
-    write_results(results_document(outcomes, options, seconds=seconds), arguments.output)
+    document = results_document(outcomes, options, seconds=seconds, load_at_start=load_at_start)
+    write_results(document, arguments.output)
     console.print(f"Results written to {arguments.output} ({seconds:.0f} s in all).")
     for outcome in outcomes:
         if outcome.status == FAILED and outcome.detail:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,6 +96,8 @@ def prepare(*, rebuild: bool = False, prepare_named: bool = False) -> BenchDatab
             f"DATABASE_URL has {pending} unapplied migrations; run `manage.py migrate` and "
             "`manage.py load_sample_content` on it, or pass --prepare-database"
         )
+    if created:
+        print(f"Building {BENCH_DATABASE} (first run only; about a minute)…", file=sys.stderr)
     with _fast_sqlite_writes(enabled=created), _quiet_logging():
         if pending:
             from django.core.management import call_command

@@ -1,9 +1,9 @@
 """Sections that call other packages' own benchmarks, when those exist.
 
 ``carechoices.medicines.bench.measure()`` is being written alongside this package and
-``carechoices.screening.bench.measure(vocabulary, therapies, ...)`` needs inputs the project
-cannot build yet; both sections say "not available" (and why) rather than fail when a piece is
-missing. A package with a benchmark of its own can also call
+``carechoices.screening.bench.measure(vocabulary, therapies, ...)`` needs rules the project
+cannot build from content yet; a section says "not available" (and why) rather than fail when
+a piece is missing. A package with a benchmark of its own can also call
 :func:`carechoices.bench.registry.register` directly.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -57,7 +59,7 @@ def flatten(figures: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str
         if isinstance(value, Mapping):
             rows.extend(flatten(value, prefix=f"{name}."))
         elif isinstance(value, float):
-            rows.append((name, f"{value:,.2f}"))
+            rows.append((name, _format_float(value)))
         elif isinstance(value, bool) or value is None:
             rows.append((name, str(value)))
         elif isinstance(value, int):
@@ -65,6 +67,13 @@ def flatten(figures: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str
         else:
             rows.append((name, str(value)))
     return rows
+
+
+def _format_float(value: float) -> str:
+    """Whole numbers without decimals, large ones grouped, small ones to four figures."""
+    if value.is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def as_measured(title: str, result: Any, notes: list[str] | None = None) -> Measured:
@@ -81,39 +90,78 @@ def as_measured(title: str, result: Any, notes: list[str] | None = None) -> Meas
     )
 
 
+_MEDICINES_CHILD: Final = (
+    "import json\nfrom carechoices.medicines.bench import measure\nprint(json.dumps(measure()))\n"
+)
+
+
 def run_medicines(options: BenchOptions) -> Measured:
-    """``carechoices.medicines.bench.measure()``: the medicine vocabulary's own figures."""
-    measure = import_optional("carechoices.medicines.bench", "measure")
-    return as_measured("Medicine vocabulary (carechoices.medicines.bench)", measure())
+    """``carechoices.medicines.bench.measure()``, in a fresh interpreter: the vocabulary's figures.
+
+    A fresh interpreter because that benchmark reads peak memory from ``ru_maxrss`` in the
+    processes it starts, and Linux carries ``ru_maxrss`` across exec: started from this
+    process (Django and Wagtail loaded, over 100 MiB) they would all report our size.
+    """
+    import_optional("carechoices.medicines.bench", "measure")  # "not available" if missing
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", _MEDICINES_CHILD],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"carechoices.medicines.bench.measure() failed:\n{completed.stderr.strip()}"
+        )
+    return as_measured(
+        "Medicine vocabulary (carechoices.medicines.bench)",
+        json.loads(completed.stdout.strip().splitlines()[-1]),
+        notes=["Run in a fresh interpreter; the figures are that module's own."],
+    )
 
 
-# Where the screening inputs come from until the real ones exist. The real vocabulary will be
-# carechoices.medicines' and the real rules a Django adapter from reviewed content; neither
-# exists yet, so the engine is timed on the unit tests' fake vocabulary and sample rules (a few
-# dictionary lookups and the LDN and vitamin D rules written from /work/shared/sources).
-SCREENING_FAKES: Final = ("tests.unit.screening.fakes", "tests.unit.screening.sample_rules")
+# The screening engine's inputs. The vocabulary is the real one (carechoices.medicines) when it
+# is importable, else the unit tests' fake; the rules are always the unit tests' sample rules
+# (LDN and vitamin D, written from /work/shared/sources) because the adapter that turns reviewed
+# content into TherapyRules does not exist yet. The JSON says which inputs were used.
+REAL_VOCABULARY: Final = ("carechoices.medicines", "load_vocabulary")
+FAKE_VOCABULARY: Final = ("tests.unit.screening.fakes", "FakeVocabulary")
+SAMPLE_RULES: Final = ("tests.unit.screening.sample_rules", "ALL_THERAPIES")
+
+
+def screening_vocabulary(
+    real: tuple[str, str] = REAL_VOCABULARY, fake: tuple[str, str] = FAKE_VOCABULARY
+) -> tuple[Any, str]:
+    """The vocabulary to screen with and a label saying which one it is."""
+    try:
+        load = import_optional(*real)
+    except SectionSkipped:
+        return import_optional(*fake)(), f"{fake[0]}.{fake[1]} ({real[0]} not available)"
+    return load(), f"{real[0]}.{real[1]}()"
 
 
 def run_screening(options: BenchOptions) -> Measured:
     """``carechoices.screening.bench.measure``: the screening engine against its baselines."""
     measure = import_optional("carechoices.screening.bench", "measure")
-    fake_vocabulary = import_optional(SCREENING_FAKES[0], "FakeVocabulary")
     try:
-        therapies = importlib.import_module(SCREENING_FAKES[1]).ALL_THERAPIES
+        therapies = getattr(importlib.import_module(SAMPLE_RULES[0]), SAMPLE_RULES[1])
     except (ModuleNotFoundError, AttributeError) as error:
         raise SectionSkipped(
-            f"screening inputs not available: {error}", status=NOT_AVAILABLE
+            f"screening rules not available: {error}", status=NOT_AVAILABLE
         ) from error
-    result = dict(measure(fake_vocabulary(), therapies))
-    result["inputs"] = "unit-test fakes (tests/unit/screening): FakeVocabulary, ALL_THERAPIES"
+    vocabulary, vocabulary_label = screening_vocabulary()
+    result = dict(measure(vocabulary, therapies, runs=options.screening_runs))
+    result["vocabulary"] = vocabulary_label
+    result["rules"] = f"{SAMPLE_RULES[0]}.{SAMPLE_RULES[1]}"
     return as_measured(
         "Screening engine (carechoices.screening.bench), times in µs",
         result,
         notes=[
-            "Inputs are the unit tests' fake vocabulary and sample rules: the real vocabulary "
-            "(carechoices.medicines) and the content-to-rules adapter do not exist yet.",
-            "ratio_to_lookups = engine median / vocabulary lookups alone; ratio_to_json_dumps = "
-            "engine median / serialising the result.",
+            "Rules are the unit tests' sample rules: the adapter from reviewed content to "
+            "screening rules does not exist yet.",
+            "ratio_to_lookups = engine median / the vocabulary lookups alone; "
+            "ratio_to_json_dumps = engine median / serialising the result.",
         ],
     )
 

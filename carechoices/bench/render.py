@@ -32,8 +32,8 @@ def ldn_paths() -> list[str]:
     return [base + suffix for _, suffix, _ in SUBPAGES] + [base + "references/"]
 
 
-def measure_path(client: Any, path: str, requests: int) -> dict[str, Any]:
-    """Render ``path`` ``requests`` times; return timings, query counts and the page size."""
+def inspect_path(client: Any, path: str) -> dict[str, Any]:
+    """Warm ``path`` up, check it answers 200, and count the queries of one warm request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -47,21 +47,30 @@ def measure_path(client: Any, path: str, requests: int) -> dict[str, Any]:
     # Copied now: the next request's request_started signal empties the log this reads from.
     queries = [query["sql"] for query in captured.captured_queries]
     statements = Counter(queries)
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter_ns()
-        status = client.get(path).status_code
-        samples.append(time.perf_counter_ns() - start)
-        if status != 200:
-            raise RuntimeError(f"{path} answered {status} during the timed requests")
     return {
         "path": path,
         "bytes": len(response.content),
         "queries": len(queries),
         # The same SQL sent more than once in one request usually means a query in a loop.
         "repeated_queries": sum(count - 1 for count in statements.values()),
-        **summarise_ms(samples),
     }
+
+
+def time_paths(client: Any, paths: list[str], requests: int) -> dict[str, list[int]]:
+    """Request every path in turn, ``requests`` rounds; return nanoseconds per path.
+
+    Round robin rather than one path after another: a burst of other work on the machine then
+    slows every page and the baseline alike, instead of whichever page was being timed.
+    """
+    samples: dict[str, list[int]] = {path: [] for path in paths}
+    for _ in range(requests):
+        for path in paths:
+            start = time.perf_counter_ns()
+            status = client.get(path).status_code
+            samples[path].append(time.perf_counter_ns() - start)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status} during the timed requests")
+    return samples
 
 
 def run(options: BenchOptions) -> Measured:
@@ -73,8 +82,11 @@ def run(options: BenchOptions) -> Measured:
 
     client = Client()
     paths = ldn_paths()
-    baseline = measure_path(client, BASELINE_PATH, options.requests)
-    pages = [measure_path(client, path, options.requests) for path in paths]
+    inspected = [inspect_path(client, path) for path in [*paths, BASELINE_PATH]]
+    samples = time_paths(client, [*paths, BASELINE_PATH], options.requests)
+    for page in inspected:
+        page.update(summarise_ms(samples[page["path"]]))
+    *pages, baseline = inspected
     for page in pages:
         page["ratio_to_healthz"] = ratio(page["median_ms"], baseline["median_ms"])
     baseline["ratio_to_healthz"] = 1.0
@@ -96,6 +108,7 @@ def run(options: BenchOptions) -> Measured:
             "database": prepared.as_json(),
             "settings": database.SETTINGS_MODULE,
             "requests_per_page": options.requests,
+            "order": "round robin over the pages and the baseline",
             "warm_up_requests": WARM_UP_REQUESTS,
             "baseline": baseline,
             "pages": pages,

@@ -20,6 +20,11 @@ from carechoices.bench.registry import MEASURED, BenchOptions, SectionOutcome
 _STATUS_STYLE = {MEASURED: "green", "skipped": "yellow", "not available": "yellow"}
 
 
+def load_average() -> float | None:
+    """The machine's one-minute load average, where the platform has one."""
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
 def environment() -> dict[str, Any]:
     """The machine and versions the figures were measured with."""
     versions = {}
@@ -34,19 +39,23 @@ def environment() -> dict[str, Any]:
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         # Other work on the machine slows everything; the ratios suffer least, but say so.
-        "load_average_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "load_average_1m_at_end": load_average(),
         **versions,
     }
 
 
 def results_document(
-    outcomes: Sequence[SectionOutcome], options: BenchOptions, *, seconds: float
+    outcomes: Sequence[SectionOutcome],
+    options: BenchOptions,
+    *,
+    seconds: float,
+    load_at_start: float | None = None,
 ) -> dict[str, Any]:
     """Everything the run measured, as the JSON results file holds it."""
     return {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),
-        "environment": environment(),
+        "environment": {"load_average_1m_at_start": load_at_start, **environment()},
         "options": options.__dict__,
         "sections": {outcome.name: outcome.as_json() for outcome in outcomes},
     }

@@ -2,9 +2,10 @@
 
 gunicorn runs ``config.wsgi`` with production settings (see ``settings.py``) on the bench
 database; nginx serves a file holding the exact bytes gunicorn returned for the page, at the
-same path. wrk loads each in turn with the same threads, connections and duration, so the
-ratios (gunicorn / nginx) say how much dearer a Django response is than the cheapest possible
-answer on this machine. Both servers, wrk and this process share the machine's CPUs.
+same path. wrk loads each in turn (gunicorn is stopped before nginx starts) with the same
+threads, connections and duration, so the ratios (gunicorn / nginx) say how much dearer a
+Django response is than the cheapest possible answer on this machine. The server under load
+and wrk share the machine's CPUs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Final
 
@@ -30,6 +32,8 @@ from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Sect
 from carechoices.bench.stats import format_ratio, ratio
 from carechoices.bench.wrk import TIMEOUT_S, WrkFigures, run_wrk
 
+# Below this many answered requests per connection a wrk run has not reached a steady state.
+FEW_REQUESTS_PER_CONNECTION: Final = 10
 WARM_UP_S: Final = 1  # a short wrk run first, so every worker has rendered the page
 
 
@@ -51,18 +55,104 @@ def _binaries() -> dict[str, str]:
 
 
 def drain(url: str) -> None:
-    """Wait until requests wrk left behind are answered: ours queues behind them.
-
-    gunicorn's sync workers keep answering requests whose connections wrk has already closed;
-    without this, the next run would start behind that queue.
-    """
+    """Wait until requests left queued by a warm-up are answered: ours queues behind them."""
     status, _ = fetch(url, timeout=120)
     if status != 200:
         raise RuntimeError(f"{url} answered {status} after a load run")
 
 
+def load_test(wrk: str, url: str, options: BenchOptions) -> WrkFigures:
+    """Warm the server up, then load it with wrk as the options say."""
+    # One connection per worker, so every worker has rendered the page and no queue is left.
+    run_wrk(wrk, url, threads=1, connections=options.workers, duration_s=WARM_UP_S)
+    drain(url)
+    figures, _ = run_wrk(
+        wrk,
+        url,
+        threads=options.threads,
+        connections=options.connections,
+        duration_s=options.duration_s,
+    )
+    return figures
+
+
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """gunicorn serving ``config.wsgi`` (sync workers, the default) on 127.0.0.1:``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        # Import Django once in the master and fork: half the start-up CPU on a small machine.
+        "--preload",
+        "--log-level",
+        "warning",
+    ]
+
+
+def measure_gunicorn(
+    prefix: Path, path: str, database_url: str, wrk: str, options: BenchOptions
+) -> tuple[bytes, WrkFigures, dict[str, float]]:
+    """Start gunicorn, keep the page's bytes, load it, and stop it (with its queue)."""
+    started = time.perf_counter()
+    port = free_port()
+    log = prefix / "gunicorn.log"
+    env = {**os.environ, **database.server_environment(database_url)}
+    url = local_url(port, path)
+    with running(
+        gunicorn_command(port, options.workers), log=log, env=env, cwd=database.BASE_DIR
+    ) as app:
+        wait_until_serving(app, url, log=log)
+        ready = time.perf_counter()
+        status, page_bytes = fetch(url)
+        if status != 200:
+            raise RuntimeError(f"gunicorn answered {status} for {path}")
+        figures = load_test(wrk, url, options)
+    # Stopping gunicorn drops the requests wrk left queued, so they cannot slow nginx's run.
+    return (
+        page_bytes,
+        figures,
+        {"gunicorn_start_s": ready - started, "gunicorn_load_s": time.perf_counter() - ready},
+    )
+
+
+def measure_nginx(
+    prefix: Path, path: str, page_bytes: bytes, binaries: dict[str, str], options: BenchOptions
+) -> tuple[WrkFigures, dict[str, float]]:
+    """Serve ``page_bytes`` at ``path`` from nginx, check them, and load them."""
+    started = time.perf_counter()
+    docroot = prefix / "root"
+    page_file = docroot / path.strip("/") / "index.html"
+    page_file.parent.mkdir(parents=True)
+    page_file.write_bytes(page_bytes)
+    for folder in page_file.parents:
+        if folder == prefix:
+            break
+        folder.chmod(0o755)  # whatever the umask, nginx's workers must read them
+    page_file.chmod(0o644)
+    port = free_port()
+    conf = prefix / "nginx.conf"
+    conf.write_text(
+        nginx_config(prefix=prefix, docroot=docroot, port=port, workers=options.workers)
+    )
+    log = prefix / "error.log"
+    command = [binaries["nginx"], "-c", str(conf), "-p", str(prefix), "-e", str(log)]
+    url = local_url(port, path)
+    with running(command, log=prefix / "nginx.out", cwd=prefix) as static:
+        wait_until_serving(static, url, log=log)
+        _, served = fetch(url)
+        if served != page_bytes:
+            raise RuntimeError("nginx does not serve the bytes gunicorn returned")
+        figures = load_test(binaries["wrk"], url, options)
+    return figures, {"nginx_load_s": time.perf_counter() - started}
+
+
 def run(options: BenchOptions) -> Measured:
-    """Start both servers, check they serve the same bytes, and load each with wrk."""
+    """Load gunicorn, then nginx with the bytes gunicorn sent, and divide one by the other."""
     binaries = _binaries()
     prepared = database.prepare(
         rebuild=options.rebuild_database, prepare_named=options.prepare_database
@@ -80,91 +170,32 @@ def run(options: BenchOptions) -> Measured:
         # nginx workers drop to an unprivileged user when started as root: they must be able
         # to read the document root inside our otherwise private temporary directory.
         prefix.chmod(0o755)
-        gunicorn_port = free_port()
-        gunicorn_log = prefix / "gunicorn.log"
-        gunicorn_command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{gunicorn_port}",
-            "--workers",
-            str(options.workers),
-            "--log-level",
-            "warning",
-        ]
-        env = {**os.environ, **database.server_environment(prepared.url)}
-        with running(gunicorn_command, log=gunicorn_log, env=env, cwd=database.BASE_DIR) as app:
-            gunicorn_url = local_url(gunicorn_port, path)
-            wait_until_serving(app, gunicorn_url, log=gunicorn_log)
-            status, page_bytes = fetch(gunicorn_url)
-            if status != 200:
-                raise RuntimeError(f"gunicorn answered {status} for {path}")
-
-            docroot = prefix / "root"
-            page_file = docroot / path.strip("/") / "index.html"
-            page_file.parent.mkdir(parents=True)
-            page_file.write_bytes(page_bytes)
-            for folder in page_file.parents:
-                if folder == prefix:
-                    break
-                folder.chmod(0o755)  # whatever the umask, nginx's workers must read them
-            page_file.chmod(0o644)
-            nginx_port = free_port()
-            conf = prefix / "nginx.conf"
-            conf.write_text(
-                nginx_config(
-                    prefix=prefix, docroot=docroot, port=nginx_port, workers=options.workers
-                )
-            )
-            nginx_log = prefix / "error.log"
-            nginx_command = [
-                binaries["nginx"],
-                "-c",
-                str(conf),
-                "-p",
-                str(prefix),
-                "-e",
-                str(nginx_log),
-            ]
-            with running(nginx_command, log=prefix / "nginx.out", cwd=prefix) as static:
-                nginx_url = local_url(nginx_port, path)
-                wait_until_serving(static, nginx_url, log=nginx_log)
-                _, served = fetch(nginx_url)
-                if served != page_bytes:
-                    raise RuntimeError("nginx does not serve the bytes gunicorn returned")
-
-                load = {
-                    "threads": options.threads,
-                    "connections": options.connections,
-                    "duration_s": options.duration_s,
-                }
-                results: dict[str, tuple[WrkFigures, str]] = {}
-                for name, url in (("gunicorn", gunicorn_url), ("nginx", nginx_url)):
-                    # Warm up with one connection per worker, so the run starts with no queue.
-                    run_wrk(
-                        binaries["wrk"],
-                        url,
-                        threads=1,
-                        connections=options.workers,
-                        duration_s=WARM_UP_S,
-                    )
-                    drain(url)
-                    results[name] = run_wrk(binaries["wrk"], url, **load)
-                    drain(url)
-    return _measured(path, page_bytes, results, load, options)
+        page_bytes, app, app_phases = measure_gunicorn(
+            prefix, path, prepared.url, binaries["wrk"], options
+        )
+        static, static_phases = measure_nginx(prefix, path, page_bytes, binaries, options)
+    load = {
+        "threads": options.threads,
+        "connections": options.connections,
+        "duration_s": options.duration_s,
+    }
+    measured = _measured(path, page_bytes, {"gunicorn": app, "nginx": static}, load, options)
+    # Where the section's time went (start-up, warm-up and stopping included).
+    measured.figures["phases_s"] = {
+        name: round(value, 1) for name, value in {**app_phases, **static_phases}.items()
+    }
+    return measured
 
 
 def _measured(
     path: str,
     page_bytes: bytes,
-    results: dict[str, tuple[WrkFigures, str]],
+    results: dict[str, WrkFigures],
     load: dict[str, int],
     options: BenchOptions,
 ) -> Measured:
-    app, _ = results["gunicorn"]
-    static, _ = results["nginx"]
+    app = results["gunicorn"]
+    static = results["nginx"]
     ratios = {
         "p50": ratio(app.p50_ms, static.p50_ms),
         "p99": ratio(app.p99_ms, static.p99_ms),
@@ -177,7 +208,15 @@ def _measured(
         "Latency ratio above 1 = gunicorn slower; requests/s ratio below 1 = gunicorn serves "
         "fewer.",
     ]
-    for name, (figures, _) in results.items():
+    for name, figures in results.items():
+        if figures.requests < FEW_REQUESTS_PER_CONNECTION * load["connections"]:
+            notes.append(
+                f"CAUTION: {name} completed only {figures.requests} requests over "
+                f"{load['connections']} connections in {load['duration_s']} s. wrk counts only "
+                "answered requests, not those still queued when it stopped, so these latency "
+                "percentiles understate the wait; the requests/s figure stands. A longer "
+                "--duration or fewer --connections gives steadier latencies."
+            )
         if not figures.clean:
             notes.append(
                 f"WARNING: {name} had {figures.non_2xx_3xx} non-2xx/3xx responses and socket "
@@ -213,6 +252,7 @@ def _measured(
                 ),
                 columns=("figure", "gunicorn", "nginx (same bytes)", "gunicorn / nginx"),
                 rows=(
+                    ("requests answered", f"{app.requests:,}", f"{static.requests:,}", ""),
                     row("p50 latency ms", "p50_ms", 2),
                     row("p99 latency ms", "p99_ms", 2),
                     row("requests/s", "requests_per_s", 0),

@@ -20,10 +20,17 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "BOUNDARY",
     "CONNECTOR_WORDS",
+    "DOSE",
     "FORM_WORDS",
     "MAX_INPUT_CHARS",
+    "NUMBER",
+    "RATE_WORDS",
     "SALT_WORDS",
+    "TAG",
+    "UNIT_WORDS",
+    "WORD",
     "Token",
     "fold_text",
     "name_key",
@@ -94,6 +101,9 @@ FORM_WORDS = frozenset(
         "softgels",
         "gelcap",
         "gelcaps",
+        "gels",
+        "liquigels",
+        "liquigel",
         "pill",
         "pills",
         "lozenge",
@@ -203,7 +213,26 @@ FORM_WORDS = frozenset(
 
 #: Words that join the parts of a combination. They may sit inside a matched name
 #: ("Tylenol with Codeine") but a matched part never starts or ends with one.
-CONNECTOR_WORDS = frozenset({"with", "and", "plus", "w", "or", "of", "in", "a", "an", "the", "as"})
+CONNECTOR_WORDS = frozenset(
+    {
+        "with",
+        "and",
+        "plus",
+        "w",
+        "or",
+        "of",
+        "in",
+        "a",
+        "an",
+        "the",
+        "as",
+        "at",
+        "to",
+        "for",
+        "by",
+        "on",
+    }
+)
 
 #: Salt, ester and hydrate words. The index build removes them from the end of FDA
 #: substance names ("TRAMADOL HYDROCHLORIDE" -> tramadol); a lookup ignores them next to
@@ -221,7 +250,8 @@ SALT_WORDS = frozenset(
     anhydrous propionate dipropionate valerate butyrate acetonide furoate cypionate
     enanthate decanoate undecanoate palmitate pamoate hyclate polistirex mofetil medoxomil
     cilexetil axetil pivoxil dipivoxil disoproxil saccharate aspartate estolate
-    ethylsuccinate stearate epolamine terephthalate
+    ethylsuccinate stearate epolamine terephthalate pivalate etabonate probutate
+    hexacetonide lysine
     """.split()
 )
 
@@ -260,11 +290,19 @@ def fold_text(text: str) -> str:
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = unicodedata.normalize("NFKC", without_marks).casefold()
     folded = folded.translate(_DROPPED_CHARS)
-    # Control, format and unassigned characters carry no meaning in a name; they become
-    # spaces so they can neither join nor split words in surprising ways.
-    folded = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in folded)
+    # Invisible format characters (zero-width space, soft hyphen) turn up inside words
+    # copied from web pages, so they are dropped; control, private and unassigned
+    # characters become spaces, so they can never glue two words together.
+    folded = "".join(_fold_other_character(ch) for ch in folded)
     folded = _W_SLASH_RE.sub(" with ", folded)
     return _NUMBER_SIGN_RE.sub("#", folded)
+
+
+def _fold_other_character(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category[0] != "C":
+        return ch
+    return "" if category == "Cf" else " "
 
 
 def _classify(raw: str) -> Token:

@@ -232,8 +232,9 @@ def choose_protocol(
     """Pick the protocol for a person.
 
     A protocol written for one of the person's conditions wins over the standard one. When
-    several apply, the one with the lowest start dose wins (starting lower is the cautious
-    side), then the lowest target, then the name, so the choice never depends on input order.
+    several apply, the most cautious wins: the lowest start dose, then the smallest step, then
+    the longest interval between steps, then the lowest target, then the name, so the choice
+    never depends on input order.
 
     Raises:
         NoProtocol: no protocol matches a condition and there is no standard protocol.
@@ -246,7 +247,13 @@ def choose_protocol(
         raise NoProtocol(therapy)
     return min(
         candidates,
-        key=lambda protocol: (protocol.start_dose_mg, protocol.target_mg, protocol.name),
+        key=lambda protocol: (
+            protocol.start_dose_mg,
+            protocol.step_mg,
+            -protocol.interval_days,
+            protocol.target_mg,
+            protocol.name,
+        ),
     )
 
 

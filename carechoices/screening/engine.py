@@ -138,6 +138,11 @@ def screen(
         for source in vocabulary.data_sources()
     ]
     data_sources.append(_rules_source_of(tuple(selected)))
+    for therapy in selected:
+        if not therapy.rules_reviewed:
+            evidence.not_checked.append(
+                f"{therapy.name}: interactions and contraindications not yet reviewed"
+            )
     return {
         "therapies": results,
         "inputs": evidence.inputs,
@@ -226,6 +231,9 @@ def _read_medicines(
             evidence.mark_not_checked(f"'{text}' was recognised but has no ingredient list")
         for ingredient in match.unclassified:
             evidence.mark_not_checked(f"ingredient {ingredient} (in '{text}') is not classified")
+        # Part of the text matched nothing (e.g. "hydrocodon/APAP"): that part was not checked.
+        for word in getattr(match, "unmatched", ()):
+            evidence.mark_not_checked(f"'{word}' (in '{text}') was not recognised")
         how = _how(match.via, "every formula" if status == "ambiguous" else "")
         for rule_class in _unique(match.rule_classes):
             key = ("medicine_class", rule_class.casefold())
@@ -349,7 +357,7 @@ def _screen_therapy(
     return {
         "therapy": therapy.slug,
         "name": therapy.name,
-        "verdict": _verdict(ordered, evidence.incomplete),
+        "verdict": _verdict(ordered, evidence.incomplete or not therapy.rules_reviewed),
         "findings": ordered,
     }
 

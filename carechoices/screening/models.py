@@ -208,6 +208,9 @@ class TherapyRules:
     name: str
     rules: tuple[Rule, ...]
     updated: datetime.date | None = None  # when the rules were last reviewed, if known
+    # False while the review's interactions section is "not yet reviewed": nothing was checked,
+    # so the therapy can never be no-known-concerns.
+    rules_reviewed: bool = True
 
     def __post_init__(self) -> None:
         if not _SLUG.match(self.slug):

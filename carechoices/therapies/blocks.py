@@ -16,6 +16,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SAFE_WORD = re.compile(r"\bsafe\b", re.IGNORECASE)
 
 SEVERITY_CHOICES = [
     ("avoid", "Avoid — do not use"),
@@ -135,6 +136,10 @@ class ContraindicationBlock(blocks.StructBlock):
         errors = {}
         if not RULE_ID.match(value.get("rule_id") or ""):
             errors["rule_id"] = ErrorList(["Use kebab case: lower-case words joined by hyphens."])
+        for name in ("title", "plain_text", "professional_text", "action"):
+            if SAFE_WORD.search(value.get(name) or ""):
+                # The screen shows these words and never calls anything "safe" (PRODUCT.md).
+                errors[name] = ErrorList(["The safety screen never says “safe”; say what to do instead."])
         try:
             value = super().clean(value)
         except StructBlockValidationError as exc:

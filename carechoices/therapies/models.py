@@ -210,6 +210,13 @@ class TherapyPage(RoutablePageMixin, Page):
     def references(self, request):
         return self._render_subpage(request, "references")
 
+    @path("check/")
+    def check_for_me(self, request):
+        """The personal safety screen for this therapy ("Check it for me")."""
+        from carechoices.screening.views import site_screen
+
+        return site_screen(request, therapy_page=self)
+
     # Dates -----------------------------------------------------------------------------------
     @property
     def update_dates(self) -> list[datetime.date]:

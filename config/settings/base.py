@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "carechoices.glossary",
     "carechoices.therapies",
     "carechoices.editorial",
+    "carechoices.screening",
+    "carechoices.plans",
+    "carechoices.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "carechoices.core.middleware.NoStoreForPostsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +88,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wagtail writes revisions and search index rows in one transaction; a busy timeout keeps
     # a concurrent reader (the demo server) from failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+# Requests larger than this never reach our code (the screen's own limits are far smaller).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.bench.hooks import as_measured, flatten, import_optional, run_screening
+from carechoices.bench.hooks import (
+    as_measured,
+    flatten,
+    import_optional,
+    run_screening,
+    screening_vocabulary,
+)
 from carechoices.bench.registry import NOT_AVAILABLE, BenchOptions, SectionSkipped
 
 
@@ -39,11 +45,22 @@ def test_import_optional_lets_a_broken_import_inside_the_module_fail(
 
 
 def test_flatten_names_nested_figures_with_dots() -> None:
-    rows = flatten({"engine_us": {"median": 481.333, "runs": 2000}, "clean": True, "note": "x"})
+    rows = flatten(
+        {
+            "engine_us": {"median": 481.333, "p95": 9136.17, "runs": 2000},
+            "names": 77609.0,
+            "load_seconds": 0.23456,
+            "clean": True,
+            "note": "x",
+        }
+    )
 
     assert rows == [
-        ("engine_us.median", "481.33"),
+        ("engine_us.median", "481.3"),
+        ("engine_us.p95", "9,136"),
         ("engine_us.runs", "2,000"),
+        ("names", "77,609"),
+        ("load_seconds", "0.2346"),
         ("clean", "True"),
         ("note", "x"),
     ]
@@ -56,9 +73,19 @@ def test_as_measured_keeps_a_result_that_is_not_a_mapping_as_text() -> None:
     assert measured.tables[0].rows == (("result", "[1, 2]"),)
 
 
-def test_run_screening_labels_its_inputs_as_test_fakes() -> None:
-    measured = run_screening(BenchOptions())
+def test_screening_vocabulary_falls_back_to_the_fake_when_the_real_one_is_missing() -> None:
+    vocabulary, label = screening_vocabulary(real=("carechoices.no_such_vocabulary", "load"))
 
-    assert measured.figures["inputs"].startswith("unit-test fakes")
+    assert type(vocabulary).__name__ == "FakeVocabulary"
+    assert label.startswith("tests.unit.screening.fakes.FakeVocabulary")
+    assert "carechoices.no_such_vocabulary not available" in label
+
+
+def test_run_screening_says_which_inputs_it_used() -> None:
+    measured = run_screening(BenchOptions(screening_runs=2))
+
+    assert measured.figures["rules"] == "tests.unit.screening.sample_rules.ALL_THERAPIES"
+    assert measured.figures["vocabulary"]
     assert measured.figures["therapies"] == 7
+    assert measured.figures["runs"] == 2
     assert set(measured.figures["engine_us"]) == {"median", "p95", "min"}

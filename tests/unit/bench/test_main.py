@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from carechoices.bench import __main__ as bench_main
 from carechoices.bench.__main__ import main
+from carechoices.bench.registry import BenchOptions, Measured, Section
 
 
 def test_main_lists_the_built_in_sections(capsys: pytest.CaptureFixture[str]) -> None:
@@ -23,14 +25,42 @@ def test_main_refuses_an_unknown_section(tmp_path: Path) -> None:
     assert not (tmp_path / "r.json").exists()
 
 
-def test_main_writes_results_for_the_chosen_sections(tmp_path: Path) -> None:
+def fake_sections() -> list[Section]:
+    def counted(options: BenchOptions) -> Measured:
+        return Measured(figures={"requests": options.requests})
+
+    def broken(options: BenchOptions) -> Measured:
+        raise RuntimeError("boom")
+
+    return [Section("counted", "Counted", counted), Section("broken", "Broken", broken)]
+
+
+def test_main_writes_results_for_the_chosen_sections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench_main, "register_built_in", fake_sections)
     output = tmp_path / "bench" / "results.json"
 
-    exit_code = main(["--only", "screening", "--only", "medicines", "--output", str(output)])
+    exit_code = main(["--only", "counted", "--requests", "7", "--output", str(output)])
 
     document = json.loads(output.read_text())
     assert exit_code == 0
-    assert set(document["sections"]) == {"screening", "medicines"}
-    assert document["sections"]["screening"]["status"] == "measured"
-    assert document["sections"]["medicines"]["status"] in {"measured", "not available"}
+    assert set(document["sections"]) == {"counted"}
+    assert document["sections"]["counted"]["figures"] == {"requests": 7}
+    assert document["options"]["requests"] == 7
+    assert document["environment"]["cpus"] >= 1
+
+
+def test_main_exits_1_when_a_section_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench_main, "register_built_in", fake_sections)
+    output = tmp_path / "results.json"
+
+    exit_code = main(["--output", str(output)])
+
+    document = json.loads(output.read_text())
+    assert exit_code == 1
+    assert document["sections"]["broken"]["status"] == "failed"
+    assert document["sections"]["counted"]["status"] == "measured"
     assert document["environment"]["cpus"] >= 1

@@ -536,3 +536,12 @@ def test_plan_to_json_uses_iso_dates_numbers_and_unique_references() -> None:
     assert [hold["end"] for hold in body["holds"]] == ["2026-03-14", None]
     assert [reference["id"] for reference in body["references"]] == ["R1", "R2"]
     assert body["stopped"] is False and body["stop_reason"] is None
+
+
+def test_choose_protocol_prefers_smaller_step_when_starts_tie():
+    from tests.unit.plans.factories import standard_protocol
+
+    weekly_1mg = standard_protocol(name="Z: 1 mg steps")
+    three_steps = standard_protocol(name="A: 1.5 mg steps", step_mg=Decimal("1.5"))
+    for order in ([weekly_1mg, three_steps], [three_steps, weekly_1mg]):
+        assert choose_protocol(order, frozenset()).name == "Z: 1 mg steps"

@@ -577,3 +577,19 @@ def test_screen_condition_with_no_concepts_counts_as_not_checked() -> None:
     result = run(ScreenRequest(conditions=("example-bare",)), vocabulary=vocabulary)
 
     assert set(verdicts(result).values()) == {"incomplete"}
+
+
+def test_therapy_with_unreviewed_rules_is_never_no_known_concerns():
+    import datetime
+
+    from carechoices.screening import ScreenRequest, TherapyRules, screen
+
+    from .fakes import FakeVocabulary
+
+    reviewed = TherapyRules(slug="probiotics", name="Probiotics", rules=())
+    unreviewed = TherapyRules(slug="melatonin", name="Melatonin", rules=(), rules_reviewed=False)
+    request = ScreenRequest(conditions=("ibs",))
+    result = screen(request, [reviewed, unreviewed], FakeVocabulary(), today=datetime.date(2026, 1, 1))
+    verdicts = {t["therapy"]: t["verdict"] for t in result["therapies"]}
+    assert verdicts == {"probiotics": "no-known-concerns", "melatonin": "incomplete"}
+    assert "Melatonin: interactions and contraindications not yet reviewed" in result["coverage"]["unrecognised"]

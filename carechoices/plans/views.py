@@ -1,0 +1,65 @@
+"""Start plan pages and downloads. POST only, never cached: inputs stay out of URLs and logs."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from carechoices.plans.forms import PlanForm
+from carechoices.plans.service import run_plan
+from carechoices.screening.content import live_therapies
+from carechoices.screening.limits import InputError
+
+DOWNLOADS = [("calendar", "Download calendar (.ics)"), ("pdf", "Download PDF for your doctor")]
+
+
+def _plan_or_form(request):
+    data = request.POST.copy()
+    if data.get("surgery_planned") and not data.get("surgery_date"):
+        data.pop("surgery_planned")
+    form = PlanForm(data)
+    content = live_therapies().get(data.get("therapy", ""))
+    context = {"form": form, "page": content.page if content else None,
+               "time_zones": sorted(zoneinfo.available_timezones())}
+    if "start_date" not in data:  # arriving from the screen's results: ask for the dates first
+        form = PlanForm(initial={k: v for k, v in data.items() if k in PlanForm.base_fields})
+        context["form"] = form
+        return None, context, 200
+    if not form.is_valid():
+        return None, context, 400
+    try:
+        outcome = run_plan(form.payload())
+    except InputError as exc:
+        form.add_input_error(exc)
+        return None, context, 400
+    context.update(outcome=outcome, plan=outcome.json, page=outcome.content.page,
+                   hidden_fields=form.hidden_fields_for_downloads(), downloads=DOWNLOADS)
+    return outcome, context, 200
+
+
+@never_cache
+@require_POST
+def plan_page(request):
+    outcome, context, status = _plan_or_form(request)
+    template = "plans/plan.html" if outcome else "plans/plan_form.html"
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@require_POST
+def plan_download(request, fmt: str):
+    outcome, context, status = _plan_or_form(request)
+    if outcome is None:
+        return render(request, "plans/plan_form.html", context, status=400 if status == 200 else status)
+    slug = outcome.content.page.slug
+    if fmt == "calendar":
+        response = HttpResponse(outcome.ics(), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-start-plan.ics"'
+    else:
+        response = HttpResponse(outcome.pdf(base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-start-plan.pdf"'
+    return response

@@ -1,0 +1,89 @@
+"""The "Check it for me" form: free text in, the contract's request payload out."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from carechoices.screening.limits import LIMITS, InputError
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ScreenForm(forms.Form):
+    """What a person enters; nothing here is saved anywhere."""
+
+    medicines = forms.CharField(
+        label="Medicines and supplements you take",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=f"One per line, as written on the box: brand or generic name, dose optional "
+        f"(e.g. Percocet 5/325). Up to {LIMITS['medicines']}.",
+    )
+    conditions = forms.CharField(
+        label="Health conditions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        help_text=f"One per line, e.g. Hashimoto's, cirrhosis, kidney transplant. Up to {LIMITS['conditions']}.",
+    )
+    surgery_planned = forms.BooleanField(label="I have surgery planned", required=False)
+    surgery_date = forms.DateField(
+        label="Date of the surgery, if known",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="We use it to tell you which days to stop.",
+    )
+    dose_mg = forms.DecimalField(
+        label="Dose of the therapy you take or plan (mg), if known",
+        required=False,
+        min_value=0,
+        max_value=LIMITS["dose_mg"],
+        decimal_places=3,
+    )
+    cancer_type = forms.CharField(label="Cancer type (optional)", required=False, max_length=LIMITS["text_length"])
+    therapies = forms.MultipleChoiceField(
+        label="Therapies to check", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, therapy_choices: list[tuple[str, str]] | None = None, fixed_therapy: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_therapy = fixed_therapy
+        self.fields["therapies"].choices = therapy_choices or []
+        if fixed_therapy:
+            del self.fields["therapies"]
+
+    def payload(self) -> dict[str, Any]:
+        """The request in the contract's JSON shape (call after ``is_valid``)."""
+        data = self.cleaned_data
+        payload: dict[str, Any] = {
+            "medicines": _lines(data.get("medicines", "")),
+            "conditions": _lines(data.get("conditions", "")),
+        }
+        if data.get("surgery_planned") or data.get("surgery_date"):
+            date = data.get("surgery_date")
+            payload["procedures"] = [{"type": "surgery", "date": date.isoformat() if date else None}]
+        if data.get("dose_mg") is not None:
+            payload["dose_mg"] = float(data["dose_mg"])
+        if data.get("cancer_type"):
+            payload["cancer_type"] = data["cancer_type"].strip()
+        if self.fixed_therapy:
+            payload["therapies"] = [self.fixed_therapy]
+        elif data.get("therapies"):
+            payload["therapies"] = list(data["therapies"])
+        return payload
+
+    def add_input_error(self, exc: InputError) -> None:
+        """Show a validator error next to the field the person typed it in."""
+        match = re.match(r"^(medicines|conditions)\[(\d+)\]", exc.field)
+        if match:
+            self.add_error(match.group(1), f"Line {int(match.group(2)) + 1}: {exc.message}")
+        elif exc.field.startswith("procedures"):
+            self.add_error("surgery_date", exc.message)
+        elif exc.field.split("[")[0] in self.fields:
+            self.add_error(exc.field.split("[")[0], exc.message)
+        else:
+            self.add_error(None, exc.message)

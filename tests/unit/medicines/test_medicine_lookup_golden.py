@@ -1,0 +1,56 @@
+"""Golden lists: what each medicine and condition entry must resolve to.
+
+golden_medicines.tsv holds the 43 names of drugvocab.md §4, the harder probes of §5,
+input shapes (strengths, forms, separators) and our own cases (NSAIDs, supplements,
+colloquial phrases). golden_conditions.tsv does the same for conditions.
+"""
+
+from __future__ import annotations
+
+import pytest
+from medicine_test_support import read_golden, split_field
+
+from carechoices.medicines import MedicineVocabulary
+
+MEDICINE_ROWS = read_golden("golden_medicines.tsv")
+CONDITION_ROWS = read_golden("golden_conditions.tsv")
+
+
+def test_golden_medicine_list_has_at_least_eighty_names() -> None:
+    assert len(MEDICINE_ROWS) >= 80
+
+
+@pytest.mark.parametrize("row", MEDICINE_ROWS, ids=[r["input"] or "<empty>" for r in MEDICINE_ROWS])
+def test_lookup_medicine_matches_golden_row(
+    vocabulary: MedicineVocabulary, row: dict[str, str]
+) -> None:
+    # Arrange
+    entry = row["input"]
+
+    # Act
+    match = vocabulary.lookup_medicine(entry)
+
+    # Assert
+    assert match.input == entry
+    assert match.status == row["status"], row["note"]
+    assert match.ingredients == split_field(row["ingredients"]), row["note"]
+    assert match.rule_classes == split_field(row["rule_classes"]), row["note"]
+    assert match.unmatched == split_field(row["unmatched"]), row["note"]
+    if row["suggestion"] != "-":
+        assert row["suggestion"] in match.suggestions
+
+
+@pytest.mark.parametrize(
+    "row", CONDITION_ROWS, ids=[r["input"] or "<empty>" for r in CONDITION_ROWS]
+)
+def test_lookup_condition_matches_golden_row(
+    vocabulary: MedicineVocabulary, row: dict[str, str]
+) -> None:
+    match = vocabulary.lookup_condition(row["input"])
+
+    assert match.input == row["input"]
+    assert match.status == row["status"], row["note"]
+    assert match.concepts == split_field(row["concepts"]), row["note"]
+    assert match.unmatched == split_field(row["unmatched"]), row["note"]
+    if row["suggestion"] != "-":
+        assert row["suggestion"] in match.suggestions
