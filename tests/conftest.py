@@ -46,3 +46,13 @@ def admin_user_demo(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="admin")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rolled-back tests can reuse row ids, so cached pages must not outlive a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

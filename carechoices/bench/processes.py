@@ -29,15 +29,39 @@ def local_url(port: int, path: str) -> str:
     return f"http://127.0.0.1:{port}{path}"
 
 
-def fetch(url: str, *, timeout: float = 10.0) -> tuple[int, bytes]:
-    """GET ``url`` (localhost only) and return the status and body, errors included."""
+def fetch(
+    url: str,
+    *,
+    timeout: float = 10.0,
+    body: bytes | None = None,
+    content_type: str = "application/json",
+) -> tuple[int, bytes]:
+    """GET ``url`` (localhost only), or POST ``body`` to it; return the status and body."""
+    status, _, content = fetch_response(url, timeout=timeout, body=body, content_type=content_type)
+    return status, content
+
+
+def fetch_response(
+    url: str,
+    *,
+    timeout: float = 10.0,
+    body: bytes | None = None,
+    content_type: str = "application/json",
+) -> tuple[int, str, bytes]:
+    """Like :func:`fetch`, with the response's Content-Type between status and body."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"the benchmark only fetches from 127.0.0.1, not {url}")
+    request = urllib.request.Request(  # noqa: S310 - localhost only, checked above
+        url,
+        data=body,
+        headers={"Content-Type": content_type} if body is not None else {},
+        method="POST" if body is not None else "GET",
+    )
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - localhost
-            return response.status, response.read()
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
 @contextlib.contextmanager

@@ -61,17 +61,31 @@ def drain(url: str) -> None:
         raise RuntimeError(f"{url} answered {status} after a load run")
 
 
-def load_test(wrk: str, url: str, options: BenchOptions) -> WrkFigures:
-    """Warm the server up, then load it with wrk as the options say."""
+def load_test(
+    wrk: str,
+    url: str,
+    options: BenchOptions,
+    *,
+    script: Path | None = None,
+    drain_url: str | None = None,
+) -> WrkFigures:
+    """Warm the server up, then load it with wrk as the options say.
+
+    ``script`` is a wrk Lua script (a POST, say) used for the warm-up and the measured run;
+    ``drain_url`` is a URL to GET after the warm-up when ``url`` itself does not answer GET.
+    """
     # One connection per worker, so every worker has rendered the page and no queue is left.
-    run_wrk(wrk, url, threads=1, connections=options.workers, duration_s=WARM_UP_S)
-    drain(url)
+    run_wrk(
+        wrk, url, threads=1, connections=options.workers, duration_s=WARM_UP_S, script=script
+    )
+    drain(drain_url or url)
     figures, _ = run_wrk(
         wrk,
         url,
         threads=options.threads,
         connections=options.connections,
         duration_s=options.duration_s,
+        script=script,
     )
     return figures
 
@@ -193,7 +207,10 @@ def _measured(
     results: dict[str, WrkFigures],
     load: dict[str, int],
     options: BenchOptions,
+    *,
+    method: str = "GET",
 ) -> Measured:
+    """The gunicorn ÷ nginx ratios, the table and the notes, for ``method`` ``path``."""
     app = results["gunicorn"]
     static = results["nginx"]
     ratios = {
@@ -202,7 +219,7 @@ def _measured(
         "requests_per_s": ratio(app.requests_per_s, static.requests_per_s),
     }
     notes = [
-        f"Both servers sent the same {len(page_bytes):,} bytes for {path}; "
+        f"Both servers sent the same {len(page_bytes):,} bytes for {method} {path}; "
         f"{options.workers} gunicorn sync workers, {options.workers} nginx worker processes, "
         f"{os.cpu_count()} CPUs shared with wrk.",
         "Latency ratio above 1 = gunicorn slower; requests/s ratio below 1 = gunicorn serves "
@@ -234,6 +251,7 @@ def _measured(
 
     return Measured(
         figures={
+            "method": method,
             "path": path,
             "bytes": len(page_bytes),
             "sha256": hashlib.sha256(page_bytes).hexdigest(),
@@ -248,7 +266,7 @@ def _measured(
             FigureTable(
                 title=(
                     f"HTTP, wrk -t{load['threads']} -c{load['connections']} "
-                    f"-d{load['duration_s']}s against {path}"
+                    f"-d{load['duration_s']}s, {method} {path}"
                 ),
                 columns=("figure", "gunicorn", "nginx (same bytes)", "gunicorn / nginx"),
                 rows=(

@@ -27,3 +27,21 @@ def record_substantive_update(sender, instance, revision=None, **kwargs) -> None
     if revision is not None:
         revision.content = page.serializable_data()
         revision.save(update_fields=["content"])
+
+
+def _connect_content_version() -> None:
+    """Saving anything a review page shows invalidates the cached pages."""
+    from django.db.models.signals import post_delete, post_save
+
+    from carechoices.glossary.models import GlossaryTerm
+    from carechoices.people.models import Person
+    from carechoices.references.models import Reference
+    from carechoices.therapies.caching import bump_content_version
+
+    for model in (Reference, GlossaryTerm, Person):
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-{model.__name__}-save")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
+    page_published.connect(bump_content_version, dispatch_uid="version-page-published")
+
+
+_connect_content_version()

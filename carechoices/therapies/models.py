@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import cached_property
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -173,14 +174,31 @@ class TherapyPage(RoutablePageMixin, Page):
 
     # Sub-pages ------------------------------------------------------------------------------
     def _render_subpage(self, request, subpage: str):
+        from django.core.cache import cache
+        from django.db.models import prefetch_related_objects
+        from django.http import HttpResponse
+        from django.utils.cache import patch_cache_control
+
+        from . import caching
         from .presenters import ReviewPresenter
 
-        presenter = ReviewPresenter(self, subpage)
-        return self.render(
-            request,
-            template=f"therapies/{subpage.replace('-', '_')}.html",
-            context_overrides={"review": presenter, "subpage": subpage},
-        )
+        key = caching.page_key(self, subpage) if caching.cacheable(request) and self.live else None
+        html = cache.get(key) if key else None
+        if html is None:
+            prefetch_related_objects([self], "review_dates", "ratings", "contributors__person")
+            presenter = ReviewPresenter(self, subpage, url=self.get_url(request))
+            response = self.render(
+                request,
+                template=f"therapies/{subpage.replace('-', '_')}.html",
+                context_overrides={"review": presenter, "subpage": subpage},
+            )
+            if not key:
+                return response
+            html = response.render().content.decode()
+            cache.set(key, html, caching.TIMEOUT)
+        response = HttpResponse(html)
+        patch_cache_control(response, public=True, max_age=300)
+        return response
 
     @path("")
     def overview(self, request):
@@ -218,7 +236,7 @@ class TherapyPage(RoutablePageMixin, Page):
         return site_screen(request, therapy_page=self)
 
     # Dates -----------------------------------------------------------------------------------
-    @property
+    @cached_property
     def update_dates(self) -> list[datetime.date]:
         return sorted((d.date for d in self.review_dates.all() if d.kind == "update"), reverse=True)
 
@@ -231,7 +249,7 @@ class TherapyPage(RoutablePageMixin, Page):
     def prior_updates(self) -> list[datetime.date]:
         return self.update_dates[1:]
 
-    @property
+    @cached_property
     def literature_reviews(self) -> list[datetime.date]:
         return sorted(
             (d.date for d in self.review_dates.all() if d.kind == "literature-review"), reverse=True

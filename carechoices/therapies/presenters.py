@@ -72,8 +72,9 @@ class RatingRow:
 class ReviewPresenter:
     """Everything a review sub-page template needs, computed once per request."""
 
-    def __init__(self, page: TherapyPage, subpage: str) -> None:
+    def __init__(self, page: TherapyPage, subpage: str, url: str | None = None) -> None:
         self.page = page
+        self.url = url or page.url
         self.subpage = subpage
         self.order = review_citation_order(page)
         self.numbers = number_citations(key for keys in self.order.values() for key in keys)
@@ -91,7 +92,7 @@ class ReviewPresenter:
     # Navigation ------------------------------------------------------------------------------
     @property
     def nav(self) -> list[dict]:
-        base = self.page.url
+        base = self.url
         items = [
             {"slug": slug, "url": base + suffix, "label": label, "current": slug == self.subpage}
             for slug, suffix, label in SUBPAGES
