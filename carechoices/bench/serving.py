@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -30,14 +31,14 @@ from carechoices.bench.processes import (
 )
 from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section, SectionSkipped
 from carechoices.bench.stats import format_ratio, ratio
-from carechoices.bench.wrk import TIMEOUT_S, WrkFigures, run_wrk
+from carechoices.bench.wrk import TIMEOUT_S, WrkFigures, post_script, run_wrk
 
 # Below this many answered requests per connection a wrk run has not reached a steady state.
 FEW_REQUESTS_PER_CONNECTION: Final = 10
 WARM_UP_S: Final = 1  # a short wrk run first, so every worker has rendered the page
 
 
-def _binaries() -> dict[str, str]:
+def required_binaries() -> dict[str, str]:
     """Find nginx and wrk (nginx lives in /usr/sbin, often not on a user's PATH)."""
     search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
     found = {name: shutil.which(name, path=search) for name in ("nginx", "wrk")}
@@ -108,24 +109,53 @@ def gunicorn_command(port: int, workers: int) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Target:
+    """What both servers are asked for: GET ``path``, or POST ``body`` (JSON) to it."""
+
+    path: str
+    body: bytes | None = None
+    # A path answering GET with 200 once gunicorn is up, for a path that only takes POST.
+    ready_path: str | None = None
+
+    @property
+    def method(self) -> str:
+        """"POST" when there is a body to send, else "GET"."""
+        return "GET" if self.body is None else "POST"
+
+
+def _wrk_script(prefix: Path, target: Target) -> Path | None:
+    """The wrk Lua script that POSTs ``target.body``, written under ``prefix`` (None for GET)."""
+    if target.body is None:
+        return None
+    script = prefix / "request.lua"
+    script.write_text(post_script(target.body))
+    return script
+
+
 def measure_gunicorn(
-    prefix: Path, path: str, database_url: str, wrk: str, options: BenchOptions
+    prefix: Path, target: Target, database_url: str, wrk: str, options: BenchOptions
 ) -> tuple[bytes, WrkFigures, dict[str, float]]:
-    """Start gunicorn, keep the page's bytes, load it, and stop it (with its queue)."""
+    """Start gunicorn, keep the response's bytes, load it, and stop it (with its queue)."""
     started = time.perf_counter()
     port = free_port()
     log = prefix / "gunicorn.log"
     env = {**os.environ, **database.server_environment(database_url)}
-    url = local_url(port, path)
+    url = local_url(port, target.path)
+    ready_url = local_url(port, target.ready_path) if target.ready_path else None
     with running(
         gunicorn_command(port, options.workers), log=log, env=env, cwd=database.BASE_DIR
     ) as app:
-        wait_until_serving(app, url, log=log)
+        wait_until_serving(app, ready_url or url, log=log)
         ready = time.perf_counter()
-        status, page_bytes = fetch(url)
+        status, page_bytes = fetch(url, body=target.body)
         if status != 200:
-            raise RuntimeError(f"gunicorn answered {status} for {path}")
-        figures = load_test(wrk, url, options)
+            raise RuntimeError(
+                f"gunicorn answered {status} for {target.method} {target.path}: {page_bytes[:300]!r}"
+            )
+        figures = load_test(
+            wrk, url, options, script=_wrk_script(prefix, target), drain_url=ready_url
+        )
     # Stopping gunicorn drops the requests wrk left queued, so they cannot slow nginx's run.
     return (
         page_bytes,
@@ -135,12 +165,25 @@ def measure_gunicorn(
 
 
 def measure_nginx(
-    prefix: Path, path: str, page_bytes: bytes, binaries: dict[str, str], options: BenchOptions
+    prefix: Path,
+    target: Target,
+    page_bytes: bytes,
+    binaries: dict[str, str],
+    options: BenchOptions,
 ) -> tuple[WrkFigures, dict[str, float]]:
-    """Serve ``page_bytes`` at ``path`` from nginx, check them, and load them."""
+    """Serve ``page_bytes`` at ``target.path`` from nginx, check them, and load them.
+
+    A page is stored as ``<path>/index.html``; a POST target's answer as a file at the path
+    itself, which nginx answers GET and POST with, as JSON (see ``nginx.json_post_location``).
+    """
     started = time.perf_counter()
     docroot = prefix / "root"
-    page_file = docroot / path.strip("/") / "index.html"
+    if target.body is None:
+        page_file = docroot / target.path.strip("/") / "index.html"
+        json_post_paths: tuple[str, ...] = ()
+    else:
+        page_file = docroot / target.path.strip("/")
+        json_post_paths = (target.path,)
     page_file.parent.mkdir(parents=True)
     page_file.write_bytes(page_bytes)
     for folder in page_file.parents:
@@ -151,29 +194,33 @@ def measure_nginx(
     port = free_port()
     conf = prefix / "nginx.conf"
     conf.write_text(
-        nginx_config(prefix=prefix, docroot=docroot, port=port, workers=options.workers)
+        nginx_config(
+            prefix=prefix,
+            docroot=docroot,
+            port=port,
+            workers=options.workers,
+            json_post_paths=json_post_paths,
+        )
     )
     log = prefix / "error.log"
     command = [binaries["nginx"], "-c", str(conf), "-p", str(prefix), "-e", str(log)]
-    url = local_url(port, path)
+    url = local_url(port, target.path)
     with running(command, log=prefix / "nginx.out", cwd=prefix) as static:
         wait_until_serving(static, url, log=log)
-        _, served = fetch(url)
-        if served != page_bytes:
-            raise RuntimeError("nginx does not serve the bytes gunicorn returned")
-        figures = load_test(binaries["wrk"], url, options)
+        # Asked exactly as wrk will ask (POST with the body), so the check covers that path.
+        status, served = fetch(url, body=target.body)
+        if status != 200 or served != page_bytes:
+            raise RuntimeError(
+                f"nginx does not serve the bytes gunicorn returned "
+                f"(status {status}, {len(served):,} bytes, not {len(page_bytes):,})"
+            )
+        figures = load_test(binaries["wrk"], url, options, script=_wrk_script(prefix, target))
     return figures, {"nginx_load_s": time.perf_counter() - started}
 
 
-def run(options: BenchOptions) -> Measured:
+def compare_servers(target: Target, options: BenchOptions, database_url: str) -> Measured:
     """Load gunicorn, then nginx with the bytes gunicorn sent, and divide one by the other."""
-    binaries = _binaries()
-    prepared = database.prepare(
-        rebuild=options.rebuild_database, prepare_named=options.prepare_database
-    )
-    from carechoices.bench.render import ldn_paths
-
-    path = ldn_paths()[0]
+    binaries = required_binaries()
     # Our database connection is closed so SQLite readers in gunicorn never wait on it.
     from django.db import connections
 
@@ -185,15 +232,24 @@ def run(options: BenchOptions) -> Measured:
         # to read the document root inside our otherwise private temporary directory.
         prefix.chmod(0o755)
         page_bytes, app, app_phases = measure_gunicorn(
-            prefix, path, prepared.url, binaries["wrk"], options
+            prefix, target, database_url, binaries["wrk"], options
         )
-        static, static_phases = measure_nginx(prefix, path, page_bytes, binaries, options)
+        static, static_phases = measure_nginx(prefix, target, page_bytes, binaries, options)
     load = {
         "threads": options.threads,
         "connections": options.connections,
         "duration_s": options.duration_s,
     }
-    measured = _measured(path, page_bytes, {"gunicorn": app, "nginx": static}, load, options)
+    measured = measured_ratios(
+        target.path,
+        page_bytes,
+        {"gunicorn": app, "nginx": static},
+        load,
+        options,
+        method=target.method,
+    )
+    if target.body is not None:
+        measured.figures["request_bytes"] = len(target.body)
     # Where the section's time went (start-up, warm-up and stopping included).
     measured.figures["phases_s"] = {
         name: round(value, 1) for name, value in {**app_phases, **static_phases}.items()
@@ -201,7 +257,18 @@ def run(options: BenchOptions) -> Measured:
     return measured
 
 
-def _measured(
+def run(options: BenchOptions) -> Measured:
+    """The LDN overview: gunicorn against nginx serving the same bytes."""
+    required_binaries()  # skip before touching the database when a tool is missing
+    prepared = database.prepare(
+        rebuild=options.rebuild_database, prepare_named=options.prepare_database
+    )
+    from carechoices.bench.render import ldn_paths
+
+    return compare_servers(Target(ldn_paths()[0]), options, prepared.url)
+
+
+def measured_ratios(
     path: str,
     page_bytes: bytes,
     results: dict[str, WrkFigures],
