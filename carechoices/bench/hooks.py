@@ -1,10 +1,9 @@
 """Sections that call other packages' own benchmarks, when those exist.
 
-``carechoices.medicines.bench.measure()`` is being written alongside this package and
-``carechoices.screening.bench.measure(vocabulary, therapies, ...)`` needs rules the project
-cannot build from content yet; a section says "not available" (and why) rather than fail when
-a piece is missing. A package with a benchmark of its own can also call
-:func:`carechoices.bench.registry.register` directly.
+``carechoices.medicines.bench.measure()`` measures the vocabulary; a section says "not
+available" (and why) rather than fail when such a module is missing. A package with a benchmark
+of its own can also call :func:`carechoices.bench.registry.register` directly. (The screening
+sections live in ``carechoices.bench.screening``: they need the bench database's live rules.)
 """
 
 from __future__ import annotations
@@ -98,9 +97,9 @@ _MEDICINES_CHILD: Final = (
 def run_medicines(options: BenchOptions) -> Measured:
     """``carechoices.medicines.bench.measure()``, in a fresh interpreter: the vocabulary's figures.
 
-    A fresh interpreter because that benchmark reads peak memory from ``ru_maxrss`` in the
-    processes it starts, and Linux carries ``ru_maxrss`` across exec: started from this
-    process (Django and Wagtail loaded, over 100 MiB) they would all report our size.
+    Its load time and peak memory come from interpreters it starts itself (``VmHWM``, which
+    starts afresh at exec). The lookups it times in its own process, so a fresh interpreter
+    keeps Django's heap and garbage collector (this process holds over 100 MiB) out of them.
     """
     import_optional("carechoices.medicines.bench", "measure")  # "not available" if missing
     completed = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
@@ -121,50 +120,4 @@ def run_medicines(options: BenchOptions) -> Measured:
     )
 
 
-# The screening engine's inputs. The vocabulary is the real one (carechoices.medicines) when it
-# is importable, else the unit tests' fake; the rules are always the unit tests' sample rules
-# (LDN and vitamin D, written from /work/shared/sources) because the adapter that turns reviewed
-# content into TherapyRules does not exist yet. The JSON says which inputs were used.
-REAL_VOCABULARY: Final = ("carechoices.medicines", "load_vocabulary")
-FAKE_VOCABULARY: Final = ("tests.unit.screening.fakes", "FakeVocabulary")
-SAMPLE_RULES: Final = ("tests.unit.screening.sample_rules", "ALL_THERAPIES")
-
-
-def screening_vocabulary(
-    real: tuple[str, str] = REAL_VOCABULARY, fake: tuple[str, str] = FAKE_VOCABULARY
-) -> tuple[Any, str]:
-    """The vocabulary to screen with and a label saying which one it is."""
-    try:
-        load = import_optional(*real)
-    except SectionSkipped:
-        return import_optional(*fake)(), f"{fake[0]}.{fake[1]} ({real[0]} not available)"
-    return load(), f"{real[0]}.{real[1]}()"
-
-
-def run_screening(options: BenchOptions) -> Measured:
-    """``carechoices.screening.bench.measure``: the screening engine against its baselines."""
-    measure = import_optional("carechoices.screening.bench", "measure")
-    try:
-        therapies = getattr(importlib.import_module(SAMPLE_RULES[0]), SAMPLE_RULES[1])
-    except (ModuleNotFoundError, AttributeError) as error:
-        raise SectionSkipped(
-            f"screening rules not available: {error}", status=NOT_AVAILABLE
-        ) from error
-    vocabulary, vocabulary_label = screening_vocabulary()
-    result = dict(measure(vocabulary, therapies, runs=options.screening_runs))
-    result["vocabulary"] = vocabulary_label
-    result["rules"] = f"{SAMPLE_RULES[0]}.{SAMPLE_RULES[1]}"
-    return as_measured(
-        "Screening engine (carechoices.screening.bench), times in µs",
-        result,
-        notes=[
-            "Rules are the unit tests' sample rules: the adapter from reviewed content to "
-            "screening rules does not exist yet.",
-            "ratio_to_lookups = engine median / the vocabulary lookups alone; "
-            "ratio_to_json_dumps = engine median / serialising the result.",
-        ],
-    )
-
-
 MEDICINES: Final = Section("medicines", "Medicine vocabulary", run_medicines)
-SCREENING: Final = Section("screening", "Screening engine", run_screening)

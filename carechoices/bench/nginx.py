@@ -18,7 +18,7 @@ def json_post_location(path: str) -> str:
     answer it can. The request body is read and thrown away, as for any error page, which
     keeps the connection alive. ``charset_types`` adds ``; charset=utf-8`` as Django does.
     """
-    if not path.startswith("/") or any(character in path for character in ' ;{}"\'\\$'):
+    if not path.startswith("/") or any(character in path for character in " ;{}\"'\\$"):
         raise ValueError(f"not a plain URL path: {path!r}")
     return f"""\
         location = {path} {{

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from carechoices.bench import hooks, render, serving
+from carechoices.bench import hooks, render, screening, serving
 from carechoices.bench.registry import SECTIONS, Section, register
 
-BUILT_IN: tuple[Section, ...] = (render.SECTION, serving.SECTION, hooks.MEDICINES, hooks.SCREENING)
+BUILT_IN: tuple[Section, ...] = (
+    render.SECTION,
+    serving.SECTION,
+    hooks.MEDICINES,
+    screening.ENGINE_SECTION,
+    screening.API_SECTION,
+)
 
 
 def register_built_in() -> list[Section]:

@@ -76,9 +76,7 @@ def load_test(
     ``drain_url`` is a URL to GET after the warm-up when ``url`` itself does not answer GET.
     """
     # One connection per worker, so every worker has rendered the page and no queue is left.
-    run_wrk(
-        wrk, url, threads=1, connections=options.workers, duration_s=WARM_UP_S, script=script
-    )
+    run_wrk(wrk, url, threads=1, connections=options.workers, duration_s=WARM_UP_S, script=script)
     drain(drain_url or url)
     figures, _ = run_wrk(
         wrk,
@@ -120,7 +118,7 @@ class Target:
 
     @property
     def method(self) -> str:
-        """"POST" when there is a body to send, else "GET"."""
+        """The HTTP method: POST when there is a body to send, else GET."""
         return "GET" if self.body is None else "POST"
 
 

@@ -183,7 +183,15 @@ def build_review(data: dict) -> TherapyPage:
         at_a_glance=data.get("at_a_glance", ""), research_summary=data.get("research_summary", ""),
         safety_overview=data.get("safety_overview", ""), mechanisms=data.get("mechanisms", ""),
         preclinical=data.get("preclinical", ""), costs_access=data.get("costs_access", ""),
+        serious_adverse_events_reported=data.get("serious_adverse_events_reported"),
+        needs_prescription=data.get("needs_prescription"),
+        cost_band=data.get("cost_band", ""),
     )
+    entries = [{"pdq_code": "", "participants": None, **row} for row in data.get("evidence", [])]
+    for row in entries:
+        row["endpoint"] = row.get("endpoint") or None
+    page.evidence = _stream("evidence", "entry", entries, ref_fields=("references",))
+    page.grades = _stream("grades", "grade", data.get("grades", []), ref_fields=())
     page.side_effects = _stream("side_effects", "side_effect", data.get("side_effects", []))
     contraindications = []
     for row in data.get("contraindications", []):
@@ -193,7 +201,8 @@ def build_review(data: dict) -> TherapyPage:
         row["min_dose_mg"] = row.get("min_dose_mg") or None
         contraindications.append(row)
     page.contraindications = _stream("contraindications", "contraindication", contraindications)
-    page.expert_uses = _stream("expert_uses", "expert_use", data.get("expert_uses", []), ref_fields=("source",))
+    experts = [{"published_programme": True, **row} for row in data.get("expert_uses", [])]
+    page.expert_uses = _stream("expert_uses", "expert_use", experts, ref_fields=("source",))
     page.dosing_protocols = _stream("dosing_protocols", "protocol", data.get("dosing_protocols", []))
     page.keep_reading = _stream("keep_reading", "link", data.get("keep_reading", []), ref_fields=())
     page.ratings = [

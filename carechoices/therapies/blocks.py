@@ -63,6 +63,28 @@ class SideEffectBlock(blocks.StructBlock):
         label = "Side effect"
 
 
+def trigger_problem(kind: str, value: str) -> str | None:
+    """Why a trigger could never match anything the screen reads, or None when it can.
+
+    A misspelt class or condition would make a rule silently never fire, so the back office
+    checks every trigger against the vocabularies the screen uses.
+    """
+    from carechoices.medicines import load_vocabulary
+    from carechoices.screening.models import PROCEDURE_TYPES
+
+    vocabulary = load_vocabulary()
+    slug = (value or "").strip().lower()
+    if kind == "medicine_class" and slug not in vocabulary.rule_classes():
+        return f"Unknown medicine class; use one of: {', '.join(sorted(vocabulary.rule_classes()))}."
+    if kind == "condition" and slug not in vocabulary.condition_concepts():
+        return "Unknown condition; use a condition slug from the conditions vocabulary (e.g. liver-disease)."
+    if kind == "ingredient" and not vocabulary.known_ingredient(slug):
+        return "Unknown ingredient; use its generic name as in the FDA data (e.g. rituximab)."
+    if kind == "procedure" and slug not in PROCEDURE_TYPES:
+        return f"Unknown procedure; use one of: {', '.join(sorted(PROCEDURE_TYPES))}."
+    return None
+
+
 class TriggerBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(choices=TRIGGER_KINDS)
     value = blocks.CharBlock(
@@ -74,6 +96,13 @@ class TriggerBlock(blocks.StructBlock):
 
     class Meta:
         icon = "link"
+
+    def clean(self, value):
+        value = super().clean(value)
+        problem = trigger_problem(value.get("kind"), value.get("value"))
+        if problem:
+            raise StructBlockValidationError(block_errors={"value": ErrorList([problem])})
+        return value
 
 
 class TimingBlock(blocks.StructBlock):
@@ -156,6 +185,11 @@ class ExpertUseBlock(blocks.StructBlock):
     source = SnippetChooserBlock("references.Reference", help_text="The book or article.")
     programme = blocks.TextBlock(required=False, help_text="What the programme or approach is.")
     uses = blocks.TextBlock(help_text="How this expert uses the therapy.")
+    published_programme = blocks.BooleanBlock(
+        required=False, default=True,
+        help_text="Counts towards the expert-use rating: a published integrative oncology programme "
+        "or protocol (not a collection of others' work).",
+    )
 
     class Meta:
         icon = "user"

@@ -27,6 +27,7 @@ class TherapyPageForm(WagtailAdminPageForm):
                 if attribute in seen:
                     form.add_error("attribute", "This attribute is already rated on this review.")
                 seen.add(attribute)
+        self._check_rating_overrides(cleaned)
         if self._is_publishing():
             from .citations_check import citation_problems_by_field
 
@@ -37,3 +38,40 @@ class TherapyPageForm(WagtailAdminPageForm):
                     else:
                         self.add_error(None, ValidationError(problem, code="dangling_citation"))
         return cleaned
+
+    def _check_rating_overrides(self, cleaned) -> None:
+        """An override that differs from the rubric's suggestion needs a reason (on its field)."""
+        ratings = self.formsets.get("ratings")
+        needed = ("evidence", "grades", "contraindications", "expert_uses")
+        if ratings is None or any(name not in cleaned for name in needed):
+            return  # another field is invalid; its own error comes first
+        from types import SimpleNamespace
+
+        from carechoices.evidence.presenters import EvidencePresenter
+        from carechoices.evidence.rubric import OverrideError, apply_override
+
+        draft = SimpleNamespace(
+            title=cleaned.get("title", ""),
+            evidence=cleaned["evidence"],
+            grades=cleaned["grades"],
+            contraindications=cleaned["contraindications"],
+            expert_uses=cleaned["expert_uses"],
+            serious_adverse_events_reported=cleaned.get("serious_adverse_events_reported"),
+            needs_prescription=cleaned.get("needs_prescription"),
+            cost_band=cleaned.get("cost_band", ""),
+        )
+        try:
+            suggestions = {s.attribute.value: s for s in EvidencePresenter(draft).suggestions().values()}
+        except ValueError:
+            return
+        for form in ratings.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            suggestion = suggestions.get(data.get("attribute"))
+            if suggestion is None:
+                continue
+            try:
+                apply_override(suggestion, data.get("score"), data.get("override_reason") or "")
+            except OverrideError as exc:
+                form.add_error(exc.field.replace("override_score", "score"), exc.message)

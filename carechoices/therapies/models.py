@@ -15,6 +15,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
+    MultiFieldPanel,
     ObjectList,
     TabbedInterface,
 )
@@ -22,6 +23,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from carechoices.evidence import blocks as evidence_blocks
+from carechoices.evidence.rubric import COST_BAND_DESCRIPTIONS
 
 from . import blocks as review_blocks
 from .forms import TherapyPageForm
@@ -118,6 +122,26 @@ class TherapyPage(RoutablePageMixin, Page):
         "Preclinical evidence", features=RICH_TEXT_FEATURES, blank=True
     )
     costs_access = RichTextField("Costs and access", features=RICH_TEXT_FEATURES, blank=True)
+    evidence = StreamField(
+        [("entry", evidence_blocks.EvidenceEntryBlock())], blank=True, verbose_name="Evidence entries"
+    )
+    grades = StreamField(
+        [("grade", evidence_blocks.GradeBlock())], blank=True, verbose_name="Evidence grades",
+        help_text="Your grade per outcome and cancer type; the page also shows the rubric's suggestion.",
+    )
+    needs_prescription = models.BooleanField(
+        null=True, blank=True, help_text="Affordability and access input; empty = not yet reviewed."
+    )
+    cost_band = models.CharField(
+        max_length=20, blank=True,
+        choices=[(band.value, f"{band.value}: {text}") for band, text in COST_BAND_DESCRIPTIONS.items()],
+        help_text="Typical monthly cost to the person; empty = not yet reviewed.",
+    )
+    serious_adverse_events_reported = models.BooleanField(
+        null=True, blank=True,
+        help_text="Safety input: do studies in people report serious adverse events attributed to "
+        "the therapy? Empty = not yet reviewed.",
+    )
     keep_reading = StreamField([("link", review_blocks.LinkBlock())], blank=True)
     substantive_update = models.BooleanField(
         default=False,
@@ -140,14 +164,22 @@ class TherapyPage(RoutablePageMixin, Page):
         InlinePanel("ratings", heading="Ratings (0–5)", label="Rating", max_num=7),
         FieldPanel("keep_reading"),
     ]
-    research_panels = [FieldPanel("research_summary")]
+    research_panels = [FieldPanel("research_summary"), FieldPanel("evidence"), FieldPanel("grades")]
     safety_panels = [
         FieldPanel("safety_overview"),
         FieldPanel("side_effects"),
         FieldPanel("contraindications"),
     ]
     expert_panels = [FieldPanel("expert_uses"), FieldPanel("dosing_protocols")]
-    professional_panels = [FieldPanel("mechanisms"), FieldPanel("preclinical"), FieldPanel("costs_access")]
+    professional_panels = [
+        FieldPanel("mechanisms"),
+        FieldPanel("preclinical"),
+        FieldPanel("costs_access"),
+        MultiFieldPanel(
+            [FieldPanel("serious_adverse_events_reported"), FieldPanel("needs_prescription"), FieldPanel("cost_band")],
+            heading="Rating inputs (safety, affordability and access)",
+        ),
+    ]
     people_panels = [
         InlinePanel("contributors", heading="Authors and reviewers", label="Contributor"),
         InlinePanel("review_dates", heading="Review dates", label="Date"),
@@ -257,19 +289,27 @@ class TherapyPage(RoutablePageMixin, Page):
 
 
 class TherapyRating(Orderable):
-    """One of the seven 0–5 ratings; a missing score reads "not yet rated"."""
+    """An editor's note on one of the seven ratings, and optionally an override of the rubric.
+
+    The score readers see is the rubric's suggestion (``carechoices.evidence.rubric``) unless the
+    editor sets ``score`` here, which then needs ``override_reason`` (shown on the review).
+    """
 
     page = ParentalKey(TherapyPage, on_delete=models.CASCADE, related_name="ratings")
     attribute = models.CharField(max_length=40, choices=RATING_ATTRIBUTES)
     score = models.PositiveSmallIntegerField(
+        "override score",
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(5)],
-        help_text="0 (lowest) to 5 (highest). Leave empty when not yet rated.",
+        help_text="0 (lowest) to 5 (highest). Leave empty to publish the rubric's suggestion.",
     )
-    rationale = models.TextField(blank=True, help_text="Why this score; cite with [@key].")
+    override_reason = models.TextField(
+        blank=True, help_text="Required when your score differs from the rubric's suggestion; shown on the review."
+    )
+    rationale = models.TextField(blank=True, help_text="Context for readers; cite with [@key].")
 
-    panels = [FieldPanel("attribute"), FieldPanel("score"), FieldPanel("rationale")]
+    panels = [FieldPanel("attribute"), FieldPanel("score"), FieldPanel("override_reason"), FieldPanel("rationale")]
 
     def clean(self) -> None:
         if self.score is not None and not 0 <= self.score <= 5:

@@ -39,15 +39,27 @@ def review_citation_order(page: TherapyPage) -> dict[str, list[str]]:
     overview = cited_keys(page.at_a_glance)
     for rating in ratings:
         overview += cited_keys(rating.rationale)
+    from carechoices.evidence.presenters import EvidencePresenter
+
+    # Evidence entries are cited in the order the pages show them.
+    evidence = EvidencePresenter(page)
+    evidence_research = [
+        key
+        for category in evidence.human_categories
+        for group in category.groups
+        for view in group.entries
+        for key in view.entry.references
+    ]
+    evidence_professionals = [key for view in evidence.preclinical_entries for key in view.entry.references]
     return {
         "overview": overview,
-        "research": cited_keys(page.research_summary),
+        "research": cited_keys(page.research_summary) + evidence_research,
         "safety": cited_keys(page.safety_overview)
         + _block_keys(page.side_effects, texts=("note",))
         + _block_keys(page.contraindications, texts=("plain_text", "professional_text")),
         "expert-use": _block_keys(page.expert_uses, texts=("uses", "programme"), refs=("source",))
         + _block_keys(page.dosing_protocols, texts=("note",)),
-        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical),
+        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical) + evidence_professionals,
         "costs": cited_keys(page.costs_access),
     }
 
@@ -67,6 +79,10 @@ class RatingRow:
     label: str
     score: int | None
     rationale: SafeString
+    suggested_score: int | None = None
+    suggested_reason: str = ""
+    overridden: bool = False
+    override_reason: str = ""
 
 
 class ReviewPresenter:
@@ -129,17 +145,30 @@ class ReviewPresenter:
 
     # Ratings ---------------------------------------------------------------------------------
     @cached_property
+    def evidence(self):
+        from carechoices.evidence.presenters import EvidencePresenter
+
+        return EvidencePresenter(self.page)
+
+    @cached_property
     def ratings(self) -> list[RatingRow]:
+        """The seven ratings as published: the rubric's suggestion or an editor's override."""
         by_attribute = {r.attribute: r for r in self.page.ratings.all()}
+        finals = {rating.attribute.value: rating for rating in self.evidence.ratings.values()}
         rows = []
         for attribute, label in RATING_ATTRIBUTES:
-            rating = by_attribute.get(attribute)
+            note = by_attribute.get(attribute)
+            final = finals[attribute]
             rows.append(
                 RatingRow(
                     attribute,
                     label,
-                    rating.score if rating else None,
-                    self.plain(rating.rationale) if rating and rating.rationale else mark_safe(""),
+                    final.score,
+                    self.plain(note.rationale) if note and note.rationale else mark_safe(""),
+                    suggested_score=final.suggested_score,
+                    suggested_reason=final.suggested_reason,
+                    overridden=final.overridden,
+                    override_reason=final.override_reason,
                 )
             )
         return rows

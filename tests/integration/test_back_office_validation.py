@@ -129,3 +129,17 @@ def test_reference_without_title_is_flagged_incomplete(db):
     assert reference.is_incomplete
     assert "title" in reference.missing_fields
     assert not Reference.objects.get(key="bolton2019").is_incomplete
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("medicine_class", "opiod"), ("condition", "liver-diseas"), ("ingredient", "notadrugatall"), ("procedure", "haircut")],
+)
+def test_contraindication_trigger_must_exist_in_the_vocabulary(client, ldn, admin_user_demo, kind, value):
+    client.force_login(admin_user_demo)
+    block = ldn.contraindications.stream_block.child_blocks["contraindication"]
+    rows = [{"type": "contraindication", "value": block.get_prep_value(b.value)} for b in ldn.contraindications]
+    rows[0]["value"]["any_of"][0]["value"].update({"kind": kind, "value": value})
+    response = post_page(client, ldn, contraindications=rows)
+    assert response.status_code == 200
+    assert "Unknown" in response.content.decode()

@@ -77,3 +77,11 @@ def test_sample_people_are_labelled_demo_profiles():
 
     assert Person.objects.exists()
     assert not Person.objects.filter(is_demo=False).exists()
+
+
+def test_ldn_sample_evidence_matches_the_coded_fixture():
+    from carechoices.evidence.blocks import entry_from_value
+    from tests.unit.evidence.ldn_entries import LDN_ENTRIES
+
+    ldn = TherapyPage.objects.get(slug="low-dose-naltrexone")
+    assert [entry_from_value(b.value) for b in ldn.evidence] == list(LDN_ENTRIES)

@@ -11,10 +11,8 @@ from carechoices.bench.hooks import (
     as_measured,
     flatten,
     import_optional,
-    run_screening,
-    screening_vocabulary,
 )
-from carechoices.bench.registry import NOT_AVAILABLE, BenchOptions, SectionSkipped
+from carechoices.bench.registry import NOT_AVAILABLE, SectionSkipped
 
 
 def test_import_optional_reports_a_missing_module_as_not_available() -> None:
@@ -71,21 +69,3 @@ def test_as_measured_keeps_a_result_that_is_not_a_mapping_as_text() -> None:
 
     assert measured.figures == {"result": "[1, 2]"}
     assert measured.tables[0].rows == (("result", "[1, 2]"),)
-
-
-def test_screening_vocabulary_falls_back_to_the_fake_when_the_real_one_is_missing() -> None:
-    vocabulary, label = screening_vocabulary(real=("carechoices.no_such_vocabulary", "load"))
-
-    assert type(vocabulary).__name__ == "FakeVocabulary"
-    assert label.startswith("tests.unit.screening.fakes.FakeVocabulary")
-    assert "carechoices.no_such_vocabulary not available" in label
-
-
-def test_run_screening_says_which_inputs_it_used() -> None:
-    measured = run_screening(BenchOptions(screening_runs=2))
-
-    assert measured.figures["rules"] == "tests.unit.screening.sample_rules.ALL_THERAPIES"
-    assert measured.figures["vocabulary"]
-    assert measured.figures["therapies"] == 7
-    assert measured.figures["runs"] == 2
-    assert set(measured.figures["engine_us"]) == {"median", "p95", "min"}

@@ -17,7 +17,7 @@ def test_bench_modules_import_without_django() -> None:
         "import carechoices.bench, carechoices.bench.registry, carechoices.bench.stats, "
         "carechoices.bench.wrk, carechoices.bench.nginx, carechoices.bench.processes, "
         "carechoices.bench.database, carechoices.bench.render, carechoices.bench.serving, "
-        "carechoices.bench.hooks, carechoices.bench.sections, carechoices.bench.report, "
+        "carechoices.bench.hooks, carechoices.bench.screening, carechoices.bench.sections, carechoices.bench.report, "
         "carechoices.bench.__main__\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('django', 'wagtail'))))\n"

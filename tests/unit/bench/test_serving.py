@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from carechoices.bench import serving
@@ -28,7 +30,7 @@ def test_binaries_skip_the_section_naming_every_missing_tool(
     monkeypatch.setattr(serving.shutil, "which", lambda name, path=None: None)
 
     with pytest.raises(SectionSkipped) as skipped:
-        serving._binaries()
+        serving.required_binaries()
 
     assert skipped.value.status == SKIPPED
     assert "nginx and wrk not found" in skipped.value.reason
@@ -41,7 +43,7 @@ def test_measured_divides_gunicorn_by_nginx() -> None:
         "nginx": figures(5.35, 17.89, 8788.0),
     }
 
-    measured = serving._measured(
+    measured = serving.measured_ratios(
         "/therapies/low-dose-naltrexone/",
         b"<html></html>",
         results,
@@ -67,8 +69,42 @@ def test_measured_warns_when_a_server_had_errors() -> None:
         "nginx": figures(5.35, 17.89, 8788.0),
     }
 
-    measured = serving._measured(
+    measured = serving.measured_ratios(
         "/", b"x", results, {"threads": 2, "connections": 50, "duration_s": 5}, BenchOptions()
     )
 
     assert any(note.startswith("WARNING: gunicorn") for note in measured.notes)
+
+
+def test_measured_ratios_names_the_method_in_the_title_and_notes() -> None:
+    results = {"gunicorn": figures(900.0, 1800.0, 30.0), "nginx": figures(2.0, 9.0, 20000.0)}
+
+    measured = serving.measured_ratios(
+        "/api/v1/screen",
+        b"{}",
+        results,
+        {"threads": 2, "connections": 50, "duration_s": 5},
+        BenchOptions(),
+        method="POST",
+    )
+
+    assert measured.figures["method"] == "POST"
+    assert "POST /api/v1/screen" in measured.tables[0].title
+    assert measured.notes[0].startswith(
+        "Both servers sent the same 2 bytes for POST /api/v1/screen"
+    )
+
+
+def test_target_posts_only_when_it_has_a_body() -> None:
+    assert serving.Target("/therapies/x/").method == "GET"
+    assert serving.Target("/api/v1/screen", body=b"{}", ready_path="/healthz").method == "POST"
+
+
+def test_wrk_script_is_written_only_for_a_post(tmp_path: Path) -> None:
+    assert serving._wrk_script(tmp_path, serving.Target("/")) is None
+
+    script = serving._wrk_script(tmp_path, serving.Target("/api/v1/screen", body=b'{"a":1}'))
+
+    assert script is not None
+    assert 'wrk.method = "POST"' in script.read_text()
+    assert 'wrk.body = "{\\"a\\":1}"' in script.read_text()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from carechoices.bench.wrk import TIMEOUT_S, parse_wrk_output, time_to_ms, wrk_command
+from carechoices.bench.wrk import (
+    TIMEOUT_S,
+    lua_string,
+    parse_wrk_output,
+    post_script,
+    time_to_ms,
+    wrk_command,
+)
 
 # The shape wrk 4.1 prints with --latency (numbers from a run against gunicorn).
 GUNICORN_REPORT = """\
@@ -113,3 +124,44 @@ def test_wrk_command_asks_for_latency_and_a_long_timeout() -> None:
         "--latency",
         "http://127.0.0.1:1/",
     ]
+
+
+def test_wrk_command_passes_a_script_before_the_url(tmp_path: Path) -> None:
+    script = tmp_path / "post.lua"
+
+    command = wrk_command(
+        "wrk", "http://127.0.0.1:1/", threads=2, connections=50, duration_s=5, script=script
+    )
+
+    assert command[-3:] == ["--script", str(script), "http://127.0.0.1:1/"]
+
+
+def test_lua_string_escapes_quotes_backslashes_and_every_byte_outside_ascii() -> None:
+    literal = lua_string('{"a": "é\\n"}\n'.encode())
+
+    assert literal == '"{\\"a\\": \\"\\195\\169\\\\n\\"}\\010"'
+
+
+def test_post_script_sets_method_content_type_and_body() -> None:
+    script = post_script(b'{"medicines":["Ultram"]}')
+
+    assert 'wrk.method = "POST"' in script
+    assert 'wrk.headers["Content-Type"] = "application/json"' in script
+    assert 'wrk.body = "{\\"medicines\\":[\\"Ultram\\"]}"' in script
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk not installed")
+def test_lua_string_reads_back_as_the_same_bytes_in_wrk(tmp_path: Path) -> None:
+    # wrk runs the script's top level before it connects, so it doubles as a Lua interpreter.
+    data = '{"x": "ü\\"\\\\"}\r\n'.encode()
+    script = tmp_path / "echo.lua"
+    script.write_text(f"io.write({lua_string(data)})\nos.exit(0)\n")
+
+    completed = subprocess.run(  # noqa: S603 - fixed arguments
+        ["wrk", "-t1", "-c1", "-d1s", "--script", str(script), "http://127.0.0.1:1/"],
+        capture_output=True,
+        timeout=30,
+        check=True,
+    )
+
+    assert completed.stdout == data

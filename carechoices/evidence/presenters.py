@@ -1,0 +1,234 @@
+"""A review's evidence, grades and ratings as its pages show them (Django side).
+
+Everything is derived from the review's records by the pure rules in this package (PDQ levels,
+grade suggestions, the versioned rubric); nothing derived is stored, so it cannot go stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.utils.safestring import mark_safe
+
+from .blocks import entry_from_value
+from .charts import evidence_map_svg, ratings_bar_svg
+from .domain import (
+    HUMAN_DESIGNS,
+    Direction,
+    EvidenceEntry,
+    Grade,
+    OutcomeCategory,
+    RatedAttribute,
+)
+from .grading import GradeSuggestion, harm_signals, suggest_grade
+from .pdq import classify_pdq
+from .rubric import (
+    EVIDENCE_ATTRIBUTES,
+    RUBRIC_VERSION,
+    AffordabilityInputs,
+    FinalRating,
+    OverrideError,
+    RatingSuggestion,
+    SafetyInputs,
+    apply_override,
+    suggest_rating,
+)
+
+CATEGORY_ORDER = list(OutcomeCategory)
+
+
+@dataclass
+class EntryView:
+    """One evidence entry with what the page derives from it."""
+
+    index: int
+    value: Any  # the block value, for references
+    entry: EvidenceEntry
+    pdq_code: str | None
+    pdq_reason: str
+
+    @property
+    def human(self) -> bool:
+        return self.entry.design in HUMAN_DESIGNS
+
+    @property
+    def is_harm(self) -> bool:
+        return self.entry.direction is Direction.HARM
+
+
+@dataclass
+class GradeGroup:
+    category: OutcomeCategory
+    cancer_type: str
+    entries: list[EntryView]
+    suggestion: GradeSuggestion
+    editor_grade: Grade | None = None
+    editor_reason: str = ""
+
+    @property
+    def grade(self) -> Grade:
+        return self.editor_grade or self.suggestion.grade
+
+    @property
+    def differs(self) -> bool:
+        return self.editor_grade is not None and self.editor_grade != self.suggestion.grade
+
+
+@dataclass
+class CategoryView:
+    category: OutcomeCategory
+    groups: list[GradeGroup] = field(default_factory=list)
+
+
+def _cancer_types(entry: EvidenceEntry) -> list[str]:
+    return list(entry.cancer_types) or ["cancer in general"]
+
+
+def rating_inputs(*, evidence_entries: list[EvidenceEntry], contraindications, expert_uses,
+                  serious_adverse_events: bool | None, needs_prescription: bool | None,
+                  cost_band: str) -> dict[RatedAttribute, dict[str, Any]]:
+    """The rubric's inputs for each attribute, from a review's records (None = not reviewed)."""
+    has_evidence = bool(evidence_entries)
+    harms = harm_signals(evidence_entries) if has_evidence else ()
+    human_harms = sum(1 for e in harms if e.design in HUMAN_DESIGNS)
+    programmes = sum(1 for b in expert_uses if b.value.get("published_programme", True)) if len(expert_uses) else None
+    avoid = sum(1 for b in contraindications if b.value["severity"] == "avoid") if len(contraindications) else None
+    return {
+        RatedAttribute.EXPERT_USE: {"expert_programmes": programmes},
+        RatedAttribute.SAFETY: {
+            "safety": SafetyInputs(
+                avoid_contraindications=avoid,
+                human_harm_signals=human_harms if has_evidence else None,
+                preclinical_harm_signals=(len(harms) - human_harms) if has_evidence else None,
+                serious_adverse_events_reported=serious_adverse_events,
+            )
+        },
+        RatedAttribute.AFFORDABILITY: {
+            "affordability": AffordabilityInputs(needs_prescription=needs_prescription, cost_band=cost_band or None)
+        },
+    }
+
+
+class EvidencePresenter:
+    """Evidence views for one review; ``page`` may also be an unsaved form instance."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    @cached_property
+    def entries(self) -> list[EntryView]:
+        views = []
+        for index, block in enumerate(self.page.evidence, start=1):
+            entry = entry_from_value(block.value)
+            pdq = classify_pdq(entry.design, entry.endpoint)
+            views.append(EntryView(index, block.value, entry, pdq.code, pdq.reason))
+        return views
+
+    @cached_property
+    def editor_grades(self) -> dict[tuple[str, str], tuple[Grade, str]]:
+        return {
+            (b.value["outcome_category"], b.value["cancer_type"].strip().lower()): (Grade(b.value["grade"]), b.value.get("reason") or "")
+            for b in self.page.grades
+        }
+
+    def _groups(self, *, human: bool) -> list[CategoryView]:
+        categories: dict[OutcomeCategory, dict[str, list[EntryView]]] = {}
+        for view in self.entries:
+            if view.human != human:
+                continue
+            for cancer in _cancer_types(view.entry):
+                categories.setdefault(view.entry.outcome_category, {}).setdefault(cancer, []).append(view)
+        result = []
+        for category in CATEGORY_ORDER:
+            if category not in categories:
+                continue
+            cat_view = CategoryView(category)
+            for cancer, views in categories[category].items():
+                suggestion = suggest_grade([v.entry for v in views])
+                editor = self.editor_grades.get((category.value, cancer.strip().lower()))
+                cat_view.groups.append(
+                    GradeGroup(category, cancer, views, suggestion,
+                               editor_grade=editor[0] if editor else None, editor_reason=editor[1] if editor else "")
+                )
+            result.append(cat_view)
+        return result
+
+    @cached_property
+    def human_categories(self) -> list[CategoryView]:
+        return self._groups(human=True)
+
+    @cached_property
+    def preclinical_entries(self) -> list[EntryView]:
+        return [v for v in self.entries if not v.human]
+
+    @cached_property
+    def harm_entries(self) -> list[EntryView]:
+        return [v for v in self.entries if v.is_harm]
+
+    # Ratings ---------------------------------------------------------------------------------
+    def suggestions(self) -> dict[RatedAttribute, RatingSuggestion]:
+        grades_by_category: dict[OutcomeCategory, list[Grade]] = {}
+        for cat in self.human_categories:
+            grades_by_category[cat.category] = [g.grade for g in cat.groups]
+        inputs = rating_inputs(
+            evidence_entries=[v.entry for v in self.entries],
+            contraindications=self.page.contraindications,
+            expert_uses=self.page.expert_uses,
+            serious_adverse_events=self.page.serious_adverse_events_reported,
+            needs_prescription=self.page.needs_prescription,
+            cost_band=self.page.cost_band,
+        )
+        out = {}
+        for attribute in RatedAttribute:
+            if attribute in EVIDENCE_ATTRIBUTES:
+                grades = grades_by_category.get(EVIDENCE_ATTRIBUTES[attribute])
+                out[attribute] = suggest_rating(attribute, grades=grades if grades else None)
+            else:
+                out[attribute] = suggest_rating(attribute, **inputs[attribute])
+        return out
+
+    def final_ratings(self, overrides: dict[str, tuple[int | None, str]]) -> dict[RatedAttribute, FinalRating]:
+        """Apply editor overrides ``{attribute: (score, reason)}``; raises OverrideError."""
+        finals = {}
+        for attribute, suggestion in self.suggestions().items():
+            score, reason = overrides.get(attribute.value, (None, ""))
+            finals[attribute] = apply_override(suggestion, score, reason)
+        return finals
+
+    @cached_property
+    def ratings(self) -> dict[RatedAttribute, FinalRating]:
+        overrides = {r.attribute: (r.score, r.override_reason) for r in self.page.ratings.all()}
+        try:
+            return self.final_ratings(overrides)
+        except OverrideError:
+            # The form blocks this; a legacy row without a reason falls back to the suggestion.
+            return self.final_ratings({})
+
+    @property
+    def rubric_version(self) -> str:
+        return RUBRIC_VERSION
+
+    # Charts ----------------------------------------------------------------------------------
+    def evidence_map(self) -> str:
+        entries = [v.entry for v in self.entries]
+        if not entries:
+            return ""
+        harms = sum(1 for e in entries if e.direction is Direction.HARM)
+        return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
+            evidence_map_svg(
+                entries,
+                title=f"Evidence map for {self.page.title}",
+                description=(
+                    f"{len(entries)} studies plotted by outcome (across) and strength of design "
+                    f"(up is stronger); {harms} show harm. The table below lists the same studies."
+                ),
+            )
+        )
+
+    def ratings_chart(self) -> str:
+        rows = [(attribute.label, rating.score) for attribute, rating in self.ratings.items()]
+        return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
+            ratings_bar_svg(rows, title=f"Ratings for {self.page.title}, 0 (lowest) to 5 (highest)")
+        )
