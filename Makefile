@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 MANAGE := $(RUN) python manage.py
 DEBIAN_PACKAGES := chromium libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core nginx-light wrk
-PG_URL ?= postgres://postgres@127.0.0.1:5432/carechoices
+export PG_URL ?= postgres://postgres@127.0.0.1:5432/carechoices
 PYTEST_ARGS ?=
 
 .PHONY: help
@@ -51,8 +51,14 @@ test: install ## Run the whole suite (unit, integration, browser) on DATABASE_UR
 	@$(MANAGE) makemigrations --check --dry-run -v1 >/dev/null || { echo "Missing migrations: run 'uv run python manage.py makemigrations'"; exit 1; }
 	@$(RUN) pytest $(PYTEST_ARGS)
 
+.PHONY: pg-database
+pg-database: ## Create the local PostgreSQL database named in PG_URL if it is missing
+	@db=$${PG_URL##*/}; \
+	psql "$${PG_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
+	  || psql "$${PG_URL%/*}/postgres" -qc "CREATE DATABASE \"$$db\""
+
 .PHONY: test-pg
-test-pg: ## The whole suite on the local PostgreSQL
+test-pg: pg-database ## The whole suite on the local PostgreSQL
 	@DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test
 
 .PHONY: lint
