@@ -31,10 +31,15 @@ class TherapyContent:
 def reference_infos(references: list[Reference]) -> dict[str, ReferenceInfo]:
     """AMA citation text and the best link for each reference, keyed by citation key."""
     formatted = {f.id: f.text for f in format_references([r.csl_item() for r in references])}
-    return {
-        r.key: ReferenceInfo(id=r.key, citation=formatted.get(r.key) or r.key, url=r.primary_url)
-        for r in references
-    }
+    infos = {}
+    for r in references:
+        citation = formatted.get(r.key) or r.key
+        url = r.primary_url
+        # AMA ends a web page's entry with its address; ``url`` carries it once, not twice.
+        if url and citation.endswith(url):
+            citation = citation[: -len(url)].rstrip()
+        infos[r.key] = ReferenceInfo(id=r.key, citation=citation, url=url)
+    return infos
 
 
 def strip_markers(text: str) -> str:

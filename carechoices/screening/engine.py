@@ -462,7 +462,8 @@ def _timing(
         words = (
             f"Allow {_days(timing)} between the last dose of the medicine named above and the "
             f"first dose of this therapy; if that last dose is today ({today.isoformat()}), "
-            f"the earliest start is {earliest.isoformat()}.{restart}"
+            f"plan on starting no earlier than {earliest.isoformat()} (the longer end of the "
+            f"range, to be cautious).{restart}"
         )
         return dates, words
     # stop-before-procedure

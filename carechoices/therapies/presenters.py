@@ -33,7 +33,7 @@ def _block_keys(stream, *, texts=(), refs=("citations",)) -> list[str]:
     return keys
 
 
-def review_citation_order(page: TherapyPage) -> dict[str, list[str]]:
+def review_citation_order(page: TherapyPage, evidence=None) -> dict[str, list[str]]:
     """The keys each sub-page cites, in reading order; the basis of review-wide numbering."""
     ratings = sorted(page.ratings.all(), key=lambda r: [a for a, _ in RATING_ATTRIBUTES].index(r.attribute))
     overview = cited_keys(page.at_a_glance)
@@ -42,7 +42,7 @@ def review_citation_order(page: TherapyPage) -> dict[str, list[str]]:
     from carechoices.evidence.presenters import EvidencePresenter
 
     # Evidence entries are cited in the order the pages show them.
-    evidence = EvidencePresenter(page)
+    evidence = evidence or EvidencePresenter(page)
     evidence_research = [
         key
         for category in evidence.human_categories
@@ -92,7 +92,7 @@ class ReviewPresenter:
         self.page = page
         self.url = url or page.url
         self.subpage = subpage
-        self.order = review_citation_order(page)
+        self.order = review_citation_order(page, self.evidence)
         self.numbers = number_citations(key for keys in self.order.values() for key in keys)
         self.citations = PageCitations(self.numbers)
         self.glossary = GlossaryMarker(self._terms(), id_prefix=f"gloss-{subpage}")

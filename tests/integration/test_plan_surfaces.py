@@ -114,3 +114,10 @@ def test_plan_page_bad_time_zone_shows_field_error(client):
     page = client.post("/plan/", {"therapy": "low-dose-naltrexone", "start_date": START, "time_zone": "Nowhere/Land"})
     assert page.status_code == 400
     assert "time_zone" in page.context["form"].errors
+
+
+def test_reference_citation_and_url_do_not_repeat_the_address(client):
+    plan = post(client, "/api/v1/plan", {**BASE, "conditions": ["Hashimoto's"]}).json()
+    web = [r for r in plan["references"] if r["url"] and "cancerchoices.org" in r["url"]]
+    assert web
+    assert all(r["url"] not in r["citation"] for r in web)
