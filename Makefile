@@ -35,6 +35,7 @@ install: system-deps uv ## Install Python dependencies into .venv with uv
 migrate: install ## Create or update the database (SQLite under var/ unless DATABASE_URL is set)
 	@mkdir -p var
 	@$(MANAGE) migrate --no-input -v0
+	@$(MANAGE) createcachetable
 
 .PHONY: sample-content
 sample-content: migrate ## Load the sample reviews, references, glossary and demo accounts (idempotent)

@@ -115,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.db import DatabaseError
+
     from carechoices.screening.limits import InputError
 
     try:
@@ -136,6 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"error": {"field": exc.field, "message": exc.message}}), file=sys.stderr)
         print(f"carechoices: error: {exc.field}: {exc.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except DatabaseError:
+        print(
+            "carechoices: error: the database has no reviews to check against. Run `make demo` "
+            "(or `uv run python manage.py migrate && uv run python manage.py load_sample_content`), "
+            "or point DATABASE_URL at a CareChoices database.",
+            file=sys.stderr,
+        )
+        return 1
     sys.stdout.write(out + "\n")
     return 0
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.debug import sensitive_variables
 from ninja import NinjaAPI, Status
 
 from carechoices.screening.limits import InputError
@@ -34,6 +35,7 @@ def error(status: int, field: str, message: str) -> Status:
     return Status(status, {"error": {"field": field, "message": message}})
 
 
+@sensitive_variables("raw")
 def read_json(request: HttpRequest) -> Any:
     """The JSON body, or raise InputError naming ``body``."""
     try:
@@ -48,6 +50,8 @@ def read_json(request: HttpRequest) -> Any:
         raise InputError("body", "The request body must be UTF-8 encoded JSON.") from exc
     except json.JSONDecodeError as exc:
         raise InputError("body", f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from exc
+    except RecursionError as exc:
+        raise InputError("body", "The JSON is nested too deeply.") from exc
 
 
 def request_body_doc(schema) -> dict[str, Any]:

@@ -99,11 +99,13 @@ def prepare(*, rebuild: bool = False, prepare_named: bool = False) -> BenchDatab
     if created:
         print(f"Building {BENCH_DATABASE} (first run only; about a minute)…", file=sys.stderr)
     with _fast_sqlite_writes(enabled=created), _quiet_logging():
-        if pending:
-            from django.core.management import call_command
+        from django.core.management import call_command
 
+        if pending:
             call_command("migrate", interactive=False, verbosity=0)
             migrated = pending
+        if may_write:
+            call_command("createcachetable", verbosity=0)  # production settings cache in the DB
         if not _ldn_review_exists():
             if not may_write:
                 raise RuntimeError(

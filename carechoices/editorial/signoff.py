@@ -26,6 +26,9 @@ def latest_sign_off(page: Page) -> SignOff | None:
             workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
             workflow_state__object_id=str(page.pk),
             finished_by__isnull=False,
+            # Only an approval of the revision that is live: a later direct publish is not
+            # credited to an earlier reviewer.
+            revision_id=page.live_revision_id,
         )
         .select_related("finished_by")
         .order_by("-finished_at")

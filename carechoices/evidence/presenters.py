@@ -200,11 +200,16 @@ class EvidencePresenter:
     @cached_property
     def ratings(self) -> dict[RatedAttribute, FinalRating]:
         overrides = {r.attribute: (r.score, r.override_reason) for r in self.page.ratings.all()}
-        try:
-            return self.final_ratings(overrides)
-        except OverrideError:
-            # The form blocks this; a legacy row without a reason falls back to the suggestion.
-            return self.final_ratings({})
+        finals = {}
+        for attribute, suggestion in self.suggestions().items():
+            score, reason = overrides.get(attribute.value, (None, ""))
+            try:
+                finals[attribute] = apply_override(suggestion, score, reason)
+            except OverrideError:
+                # The form blocks this; an old override that no longer validates (e.g. after a
+                # rubric change) falls back to the suggestion for that attribute only.
+                finals[attribute] = apply_override(suggestion)
+        return finals
 
     @property
     def rubric_version(self) -> str:

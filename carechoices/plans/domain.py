@@ -87,15 +87,17 @@ class DosingProtocol:
             object.__setattr__(self, "condition", None)
         if self.start_dose_mg <= 0:
             raise InvalidProtocol("start_dose_mg must be more than 0")
-        if self.step_mg <= 0:
-            raise InvalidProtocol("step_mg must be more than 0")
+        # A step of 0 records a start dose only (the pace after it is the prescriber's call);
+        # it then needs target == start, so the plan dates nothing beyond the start.
+        if self.step_mg < 0 or (self.step_mg == 0 and self.target_mg != self.start_dose_mg):
+            raise InvalidProtocol("step_mg must be more than 0 (or 0 with target_mg equal to start_dose_mg)")
         if self.target_mg < self.start_dose_mg:
             raise InvalidProtocol("target_mg must not be below start_dose_mg")
         if isinstance(self.interval_days, bool) or not isinstance(self.interval_days, int):
             raise InvalidProtocol("interval_days must be a whole number of days")
         if self.interval_days < 1:
             raise InvalidProtocol("interval_days must be at least 1")
-        steps_needed = (self.target_mg - self.start_dose_mg) / self.step_mg
+        steps_needed = (self.target_mg - self.start_dose_mg) / self.step_mg if self.step_mg else 0
         if steps_needed > MAX_TITRATION_STEPS:
             raise InvalidProtocol(
                 f"the protocol needs more than {MAX_TITRATION_STEPS} steps to reach its target"

@@ -26,7 +26,8 @@ class PlanForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line.")
     conditions = forms.CharField(label="Health conditions", required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.")
-    surgery_date = forms.DateField(label="Date of planned surgery, if any", required=False,
+    surgery_planned = forms.BooleanField(label="I have surgery planned", required=False)
+    surgery_date = forms.DateField(label="Date of planned surgery, if known", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     prescriber_decision = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -41,6 +42,8 @@ class PlanForm(forms.Form):
         }
         if data.get("surgery_date"):
             payload["procedures"] = [{"type": "surgery", "date": data["surgery_date"].isoformat()}]
+        elif data.get("surgery_planned"):
+            payload["procedures"] = [{"type": "surgery", "date": None}]
         if data.get("prescriber_decision", "").strip():
             payload["prescriber_decision"] = data["prescriber_decision"].strip()
         return payload
@@ -66,7 +69,9 @@ class PlanForm(forms.Form):
             ("conditions", "\n".join(payload["conditions"])),
         ]
         for procedure in payload.get("procedures", []):
-            fields.append(("surgery_date", procedure["date"]))
+            fields.append(("surgery_planned", "on"))
+            if procedure["date"]:
+                fields.append(("surgery_date", procedure["date"]))
         if payload.get("prescriber_decision"):
             fields.append(("prescriber_decision", payload["prescriber_decision"]))
         return fields

@@ -12,8 +12,13 @@ if TYPE_CHECKING:
 
 
 def plan_context(outcome: PlanOutcome) -> dict:
+    from carechoices.screening.presenters import VERDICT_TEXT
+
     page = outcome.content.page
+    label, explanation = VERDICT_TEXT[outcome.screen["therapies"][0]["verdict"]]
     return {
+        "verdict_label": label,
+        "verdict_explanation": explanation,
         "outcome": outcome,
         "plan": outcome.json,
         "page": page,

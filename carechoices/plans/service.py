@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,15 +19,15 @@ from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from carechoices.plans.calculator import NoProtocol, PlanInputError, make_plan
 from carechoices.plans.domain import DosingProtocol, Plan, PlanWarning, ReferenceInfo
 from carechoices.screening.content import TherapyContent, live_therapies
-from carechoices.screening.limits import InputError
+from carechoices.screening.limits import InputError, parse_date
 from carechoices.screening.service import run_screen
 
 PLAN_FIELDS = ("therapy", "start_date", "time_zone", "medicines", "conditions", "procedures", "prescriber_decision", "dose_mg")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 MAX_DECISION_LENGTH = 1000
 
 
@@ -65,22 +67,23 @@ def _short_name(title: str) -> str:
 
 
 def _date(value: object, field: str) -> datetime.date:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise InputError(field, "must be a date written YYYY-MM-DD")
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(field, "must be a real calendar date written YYYY-MM-DD") from exc
+    parsed = parse_date(value, field)
+    if parsed is None:
+        raise InputError(field, "is required (YYYY-MM-DD)")
+    return parsed
 
 
 def _time_zone(value: object) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 64:
         raise InputError("time_zone", "must be an IANA time zone name such as Europe/London")
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError("time_zone", "is not a known IANA time zone name (e.g. Europe/London, America/New_York)") from exc
+    if value not in _known_time_zones():
+        raise InputError("time_zone", "is not a known IANA time zone name (e.g. Europe/London, America/New_York)")
     return value
+
+
+@functools.cache
+def _known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - {"posixrules", "Factory", "localtime"}
 
 
 def protocols_of(content: TherapyContent) -> list[DosingProtocol]:
@@ -88,9 +91,9 @@ def protocols_of(content: TherapyContent) -> list[DosingProtocol]:
     protocols = []
     for block in content.page.dosing_protocols:
         v = block.value
+        infos = [content.references.get(r.key) for r in v["citations"] if r is not None]
         refs = tuple(
-            ReferenceInfo(id=info.id, citation=info.citation, url=info.url)
-            for info in (content.references[r.key] for r in v["citations"] if r is not None)
+            ReferenceInfo(id=info.id, citation=info.citation, url=info.url) for info in infos if info
         )
         protocols.append(
             DosingProtocol(
@@ -108,6 +111,7 @@ def protocols_of(content: TherapyContent) -> list[DosingProtocol]:
     return protocols
 
 
+@sensitive_variables("payload", "screen_payload", "decision")
 def run_plan(payload: object, *, today: datetime.date | None = None) -> PlanOutcome:
     """Validate ``payload``, screen it for the one therapy, and compute the plan.
 
@@ -131,14 +135,21 @@ def run_plan(payload: object, *, today: datetime.date | None = None) -> PlanOutc
     start = _date(payload["start_date"], "start_date")
     zone = _time_zone(payload.get("time_zone", "UTC"))
     decision = payload.get("prescriber_decision")
-    if decision is not None and (not isinstance(decision, str) or len(decision) > MAX_DECISION_LENGTH):
-        raise InputError("prescriber_decision", f"must be text of at most {MAX_DECISION_LENGTH} characters")
+    if decision is not None and (
+        not isinstance(decision, str)
+        or len(decision) > MAX_DECISION_LENGTH
+        or any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r" for ch in decision)
+    ):
+        raise InputError(
+            "prescriber_decision",
+            f"must be text of at most {MAX_DECISION_LENGTH} characters without control characters",
+        )
 
     screen_payload = {"therapies": [slug]}
     for key in ("medicines", "conditions", "procedures", "dose_mg"):
         if key in payload:
             screen_payload[key] = payload[key]
-    screen = run_screen(screen_payload, today=today)
+    screen = run_screen(screen_payload, today=today, require_input=False)
     for index, procedure in enumerate(screen_payload.get("procedures") or []):
         when = procedure.get("date") if isinstance(procedure, Mapping) else None
         if when and datetime.date.fromisoformat(when) < start:

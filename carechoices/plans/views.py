@@ -7,6 +7,7 @@ import zoneinfo
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from carechoices.plans.forms import PlanForm
@@ -18,9 +19,7 @@ DOWNLOADS = [("calendar", "Download calendar (.ics)"), ("pdf", "Download PDF for
 
 
 def _plan_or_form(request):
-    data = request.POST.copy()
-    if data.get("surgery_planned") and not data.get("surgery_date"):
-        data.pop("surgery_planned")
+    data = request.POST
     form = PlanForm(data)
     content = live_therapies().get(data.get("therapy", ""))
     context = {"form": form, "page": content.page if content else None,
@@ -41,8 +40,12 @@ def _plan_or_form(request):
     return outcome, context, 200
 
 
+_SENSITIVE = ("medicines", "conditions", "surgery_date", "start_date", "time_zone", "prescriber_decision")
+
+
 @never_cache
 @require_POST
+@sensitive_post_parameters(*_SENSITIVE)
 def plan_page(request):
     outcome, context, status = _plan_or_form(request)
     template = "plans/plan.html" if outcome else "plans/plan_form.html"
@@ -51,6 +54,7 @@ def plan_page(request):
 
 @never_cache
 @require_POST
+@sensitive_post_parameters(*_SENSITIVE)
 def plan_download(request, fmt: str):
     outcome, context, status = _plan_or_form(request)
     if outcome is None:

@@ -1,3 +1,6 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -28,3 +31,37 @@ class ReferenceViewSet(SnippetViewSet):
 
 
 register_snippet(ReferenceViewSet)
+
+
+def cited_keys_in_reviews() -> dict[str, list[str]]:
+    """Every citation key used by any review (live or latest draft) → the reviews using it."""
+    from carechoices.therapies.models import TherapyPage
+    from carechoices.therapies.presenters import review_citation_order
+
+    used: dict[str, list[str]] = {}
+    for page in TherapyPage.objects.all():
+        versions = [page]
+        latest = page.get_latest_revision_as_object()
+        if latest is not None:
+            versions.append(latest)
+        for version in versions:
+            for keys in review_citation_order(version).values():
+                for key in keys:
+                    if page.title not in used.setdefault(key, []):
+                        used[key].append(page.title)
+    return used
+
+
+@hooks.register("before_delete_snippet")
+def refuse_to_delete_cited_references(request, instances):
+    """A reference a review cites cannot be deleted: its markers would stop resolving."""
+    references = [i for i in instances if isinstance(i, Reference)]
+    if not references:
+        return None
+    used = cited_keys_in_reviews()
+    blocked = {r.key: used[r.key] for r in references if r.key in used}
+    if not blocked:
+        return None
+    for key, titles in blocked.items():
+        messages.error(request, f"“{key}” is cited by {', '.join(titles)}; remove those citations first.")
+    return redirect("wagtailsnippets_references_reference:list")

@@ -7,6 +7,7 @@ rebuilt whenever any review is published again.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from carechoices.references.formatting import format_references
 from carechoices.references.models import Reference
 from carechoices.screening.models import ReferenceInfo, Rule, TherapyRules, Timing, Trigger
 from carechoices.therapies.models import TherapyPage
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,9 @@ def live_therapies() -> dict[str, TherapyContent]:
     pages = list(
         TherapyPage.objects.live().public().order_by("title").values_list("pk", "live_revision_id")
     )
-    key = tuple(pages)
+    from carechoices.therapies.caching import content_version
+
+    key = (content_version(), tuple(pages))
     with _cache_lock:
         cached = _cache.get(key)
     if cached is not None:
@@ -122,7 +127,17 @@ def live_therapies() -> dict[str, TherapyContent]:
     for page in (
         TherapyPage.objects.live().public().order_by("title").prefetch_related("review_dates")
     ):
-        content = compile_therapy(page)
+        try:
+            content = compile_therapy(page)
+        except (ValueError, KeyError):
+            # Content the engine cannot use (e.g. a rule whose reference was deleted) must not
+            # take the screen down; the therapy is reported as not checked instead.
+            logger.exception("Rules of %s could not be compiled; screening it as not reviewed", page.slug)
+            content = TherapyContent(
+                page=page,
+                rules=TherapyRules(slug=page.slug, name=page.title, rules=(), rules_reviewed=False),
+                references={},
+            )
         compiled[page.slug] = content
     with _cache_lock:
         _cache.clear()

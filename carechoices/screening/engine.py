@@ -460,10 +460,10 @@ def _timing(
             "earliest_start": earliest.isoformat(),
         }
         words = (
-            f"Allow {_days(timing)} between the last dose of the medicine named above and the "
-            f"first dose of this therapy; if that last dose is today ({today.isoformat()}), "
-            f"plan on starting no earlier than {earliest.isoformat()} (the longer end of the "
-            f"range, to be cautious).{restart}"
+            f"Plan {_days(timing)} with your doctor to come off the medicine named above before "
+            f"the first dose of this therapy, and start only once it has fully cleared; if you "
+            f"begin today ({today.isoformat()}), that is no earlier than {earliest.isoformat()} "
+            f"(the longer end of the range, to be cautious).{restart}"
         )
         return dates, words
     # stop-before-procedure

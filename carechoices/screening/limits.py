@@ -17,6 +17,7 @@ medicines         optional; a list of at most 50 texts
 conditions        optional; a list of at most 20 texts
 procedures        optional; a list of at most 10 objects ``{"type": "surgery", "date": ...}``;
                   ``date`` is optional, ``YYYY-MM-DD`` or null, and must be a real calendar date
+                  within 10 years of today
 dose_mg           optional; null or a number more than 0 and at most 1000
 cancer_type       optional; null or a text
 ================  ============================================================================
@@ -43,6 +44,7 @@ MAX_PROCEDURES: Final[int] = 10
 MAX_THERAPIES: Final[int] = 20
 MAX_TEXT_LENGTH: Final[int] = 200
 MAX_DOSE_MG: Final[float] = 1000
+MAX_YEARS_FROM_TODAY: Final[int] = 10
 
 FIELDS: Final[tuple[str, ...]] = (
     "therapies",
@@ -85,13 +87,18 @@ class InputError(ValueError):
 
 
 def parse_request(
-    payload: object, *, therapy_slugs: Collection[str] | None = None
+    payload: object,
+    *,
+    therapy_slugs: Collection[str] | None = None,
+    require_input: bool = False,
 ) -> ScreenRequest:
     """Validate a screen request body and build the ``ScreenRequest``.
 
     ``therapy_slugs``, when given, are the known therapies, so an unknown slug is reported as
-    an ``InputError`` on ``therapies[i]`` rather than left to the engine. Raises ``InputError``
-    for the first problem found, checking fields in a fixed order.
+    an ``InputError`` on ``therapies[i]`` rather than left to the engine. ``require_input``
+    refuses a request with no medicine, condition or procedure: a screen of nothing would
+    report "no known concerns" without having checked anything about the person. Raises
+    ``InputError`` for the first problem found, checking fields in a fixed order.
     """
     if not isinstance(payload, Mapping):
         raise InputError("body", "must be a JSON object")
@@ -107,6 +114,10 @@ def parse_request(
     cancer_type = payload.get("cancer_type")
     if cancer_type is not None:
         cancer_type = _text(cancer_type, "cancer_type")
+    if require_input and not (medicines or conditions or procedures):
+        raise InputError(
+            "medicines", "give at least one medicine, condition or planned procedure to check"
+        )
     return ScreenRequest(
         medicines=medicines,
         conditions=conditions,
@@ -199,14 +210,25 @@ def _date(value: object, field: str) -> datetime.date | None:
         return None
     # A form may hand over a date object; a datetime (a date subclass) is not a date.
     if type(value) is datetime.date:
-        return value
+        return check_date_range(value, field)
     message = "must be a real calendar date written YYYY-MM-DD"
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise InputError(field, message)
     try:
-        return datetime.date.fromisoformat(value)
+        parsed = datetime.date.fromisoformat(value)
     except ValueError:  # e.g. 2026-02-30 or 2026-13-01
         raise InputError(field, message) from None
+    return check_date_range(parsed, field)
+
+
+def check_date_range(value: datetime.date, field: str) -> datetime.date:
+    """Refuse dates too far from today to be a real plan (and that would overflow date sums)."""
+    today = datetime.date.today()
+    low = today.replace(year=today.year - MAX_YEARS_FROM_TODAY, day=min(today.day, 28))
+    high = today.replace(year=today.year + MAX_YEARS_FROM_TODAY, day=min(today.day, 28))
+    if not low <= value <= high:
+        raise InputError(field, f"must be within {MAX_YEARS_FROM_TODAY} years of today")
+    return value
 
 
 def _dose(value: object) -> float | None:
@@ -223,3 +245,8 @@ def _dose(value: object) -> float | None:
     if value > MAX_DOSE_MG:
         raise InputError("dose_mg", f"must be at most {MAX_DOSE_MG:g} mg")
     return float(value)
+
+
+def parse_date(value: object, field: str) -> datetime.date | None:
+    """A ``YYYY-MM-DD`` date within the accepted range, or None for None; else ``InputError``."""
+    return _date(value, field)

@@ -66,6 +66,22 @@ class ScreenResultPresenter:
         return [i for i in self.result["inputs"] if i["status"] in ("unrecognised", "suggested")]
 
     @property
+    def not_checked_notes(self) -> list[str]:
+        """What else was not checked: parts of names, unclassified ingredients, unreviewed rules."""
+        whole = {item["input"] for item in self.not_checked}
+        return [note for note in self.result["coverage"]["unrecognised"] if note not in whole]
+
+    @property
+    def partly_checked(self) -> set[str]:
+        """Inputs recognised only in part (e.g. "hydrocodon/APAP"): flagged in the table."""
+        return {
+            item["input"]
+            for item in self.understood
+            for note in self.not_checked_notes
+            if f"(in '{item['input']}')" in note
+        }
+
+    @property
     def understood(self) -> list[dict[str, Any]]:
         return [i for i in self.result["inputs"] if i["status"] in ("recognised", "ambiguous")]
 

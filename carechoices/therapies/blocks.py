@@ -15,8 +15,9 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from carechoices.screening.models import SAFE_WORD
+
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SAFE_WORD = re.compile(r"\bsafe\b", re.IGNORECASE)
 
 SEVERITY_CHOICES = [
     ("avoid", "Avoid — do not use"),
@@ -145,7 +146,7 @@ class ContraindicationBlock(blocks.StructBlock):
     )
     min_dose_mg = blocks.DecimalBlock(
         required=False,
-        min_value=Decimal("0"),
+        min_value=Decimal("0.001"),
         max_value=Decimal("1000"),
         decimal_places=3,
         label="Applies from this dose (mg)",
@@ -174,6 +175,12 @@ class ContraindicationBlock(blocks.StructBlock):
         except StructBlockValidationError as exc:
             exc.block_errors.update(errors)
             raise
+        timing = value.get("timing") or {}
+        if SAFE_WORD.search(timing.get("restart") or ""):
+            errors["timing"] = ErrorList(["The safety screen never says “safe”; say when to restart instead."])
+        kinds = {trigger["kind"] for trigger in value.get("any_of") or []}
+        if timing.get("kind") == "stop-before-procedure" and "procedure" not in kinds:
+            errors["timing"] = ErrorList(["“Stop before a procedure” needs a procedure among the triggers."])
         if errors:
             raise StructBlockValidationError(block_errors=errors)
         return value
@@ -207,7 +214,10 @@ class DosingProtocolBlock(blocks.StructBlock):
         "(e.g. hashimotos-thyroiditis); empty for the standard protocol.",
     )
     start_dose_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
-    step_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    step_mg = blocks.DecimalBlock(
+        min_value=Decimal("0"), max_value=Decimal("1000"), decimal_places=3,
+        help_text="0 records a start dose only: the pace after it is for the prescriber (then the target equals the start).",
+    )
     interval_days = blocks.IntegerBlock(min_value=1, max_value=365)
     target_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
     timing = blocks.CharBlock(max_length=120, help_text="e.g. at bedtime")
@@ -223,6 +233,10 @@ class DosingProtocolBlock(blocks.StructBlock):
         if value["start_dose_mg"] > value["target_mg"]:
             raise StructBlockValidationError(
                 block_errors={"start_dose_mg": ErrorList(["The start dose cannot exceed the target."])}
+            )
+        if value["step_mg"] == 0 and value["target_mg"] != value["start_dose_mg"]:
+            raise StructBlockValidationError(
+                block_errors={"step_mg": ErrorList(["A step of 0 needs the target to equal the start dose."])}
             )
         return value
 

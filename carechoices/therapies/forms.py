@@ -27,6 +27,7 @@ class TherapyPageForm(WagtailAdminPageForm):
                 if attribute in seen:
                     form.add_error("attribute", "This attribute is already rated on this review.")
                 seen.add(attribute)
+        self._check_rule_ids(cleaned)
         self._check_rating_overrides(cleaned)
         if self._is_publishing():
             from .citations_check import citation_problems_by_field
@@ -38,6 +39,15 @@ class TherapyPageForm(WagtailAdminPageForm):
                     else:
                         self.add_error(None, ValidationError(problem, code="dangling_citation"))
         return cleaned
+
+    def _check_rule_ids(self, cleaned) -> None:
+        """Rule ids identify findings in the screen's output, so each is used once per review."""
+        ids = [block.value["rule_id"] for block in cleaned.get("contraindications") or []]
+        repeated = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+        if repeated:
+            self.add_error(
+                "contraindications", f"Each rule id may be used once; repeated: {', '.join(repeated)}."
+            )
 
     def _check_rating_overrides(self, cleaned) -> None:
         """An override that differs from the rubric's suggestion needs a reason (on its field)."""

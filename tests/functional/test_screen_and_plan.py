@@ -11,7 +11,8 @@ and the calculator's documented choices (carechoices/plans/calculator.py):
 * "surgery" (caution) asks for a stop 1–2 days before; the plan stops at the earlier, 2 days;
 * a recognised Hashimoto's selects the protocol written for "hashimotos-thyroiditis": a
   condition-specific protocol wins over the standard ones even without thyroid hormone
-  (``choose_protocol``), so the plan starts at 0.25 mg and adds 1 mg every 7 days, at bedtime.
+  (``choose_protocol``), so the plan starts at 0.25 mg at bedtime and dates nothing after that
+  (the protocol leaves the pace to the prescriber).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ MAKE_PLAN_BUTTON = f"Make a start plan for {THERAPY}"
 # From the sample content: the opioid wash-out's longest span and the surgery stop's earliest day.
 WASHOUT_DAYS = 14
 STOP_DAYS_BEFORE_SURGERY = 2
-# The Hashimoto's protocol: 0.25 mg, +1 mg every 7 days, at bedtime; the plan's dose time is 21:00.
+# The Hashimoto's protocol: 0.25 mg at bedtime, no dated increase; the plan's dose time is 21:00.
 HASHIMOTO_PROTOCOL = "Hashimoto's thyroiditis: the lowest start"
 FIRST_DOSE_TIME = datetime.time(21, 0)
 
@@ -215,7 +216,7 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
         "tramadol 50 mg\ntramadol"
     )
     expect(page.get_by_label("Health conditions")).to_have_value("Hashimoto's")
-    expect(page.get_by_label("Date of planned surgery, if any")).to_have_value(
+    expect(page.get_by_label("Date of planned surgery, if known")).to_have_value(
         dates.surgery.isoformat()
     )
     browser_zone = page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone")
@@ -237,9 +238,10 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     expect(page.locator("main")).to_contain_text(
         f"Protocol: {HASHIMOTO_PROTOCOL}. First dose on {dates.first_dose.isoformat()} ({ZONE})."
     )
+    # The protocol dates only its 0.25 mg start (the pace after it is the prescriber's call);
+    # the surgery stop cuts that open-ended step.
     assert table_rows(page, "Dose steps") == [
-        [dates.day(0), dates.day(6), "0.25 mg", "at bedtime"],
-        [dates.day(7), dates.day(13), "1.25 mg", "at bedtime"],
+        [dates.day(0), dates.day(13), "0.25 mg", "at bedtime"],
     ]
     assert dates.day(14) == dates.surgery_stop.isoformat(), "the dates above assume this"
     # ...and, with everything recognised, no "not checked" warning
@@ -257,8 +259,8 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
     assert zones == [ZONE]
     events = calendar.walk("VEVENT")
-    # two dose steps, the wash-out, the surgery stop and the restart reminder
-    assert len(events) == 5
+    # one dose step, the wash-out, the surgery stop and the restart reminder
+    assert len(events) == 4
     doses = sorted(
         (event for event in events if isinstance(event.decoded("DTSTART"), datetime.datetime)),
         key=lambda event: event.decoded("DTSTART"),
@@ -269,10 +271,7 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     )
     assert first_dose["DTSTART"].params["TZID"] == ZONE
     assert "0.25 mg" in str(first_dose["SUMMARY"])
-    assert [str(event["RRULE"].to_ical(), "ascii") for event in doses] == [
-        "FREQ=DAILY;COUNT=7",
-        "FREQ=DAILY;COUNT=7",
-    ]
+    assert [str(event["RRULE"].to_ical(), "ascii") for event in doses] == ["FREQ=DAILY;COUNT=14"]
     all_day = {
         event.decoded("DTSTART"): str(event["SUMMARY"]) for event in events if event not in doses
     }

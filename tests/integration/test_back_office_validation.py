@@ -143,3 +143,46 @@ def test_contraindication_trigger_must_exist_in_the_vocabulary(client, ldn, admi
     response = post_page(client, ldn, contraindications=rows)
     assert response.status_code == 200
     assert "Unknown" in response.content.decode()
+
+
+def test_a_cited_reference_cannot_be_deleted(client, admin_user_demo):
+    client.force_login(admin_user_demo)
+    reference = Reference.objects.get(key="bihari2021")
+    response = client.post(reverse("wagtailsnippets_references_reference:delete", args=[reference.pk]))
+    assert response.status_code == 302
+    assert Reference.objects.filter(key="bihari2021").exists()
+
+
+def test_an_uncited_reference_can_be_deleted(client, admin_user_demo):
+    client.force_login(admin_user_demo)
+    snippet_add(client)
+    reference = Reference.objects.get(key="newref2026")
+    client.post(reverse("wagtailsnippets_references_reference:delete", args=[reference.pk]))
+    assert not Reference.objects.filter(key="newref2026").exists()
+
+
+def test_duplicate_rule_ids_are_rejected(client, ldn, admin_user_demo):
+    client.force_login(admin_user_demo)
+    block = ldn.contraindications.stream_block.child_blocks["contraindication"]
+    rows = [{"type": "contraindication", "value": block.get_prep_value(b.value)} for b in ldn.contraindications]
+    rows[1]["value"]["rule_id"] = rows[0]["value"]["rule_id"]
+    response = post_page(client, ldn, contraindications=rows)
+    assert response.status_code == 200
+    assert "repeated: opioid-medicines" in response.content.decode()
+
+
+def test_screen_survives_a_rule_that_cannot_compile(client, ldn):
+    import json
+
+    from wagtail.blocks import StreamValue
+
+    # A rule whose only reference is gone (e.g. deleted outside the back office).
+    raw = list(ldn.contraindications.raw_data)
+    raw[0]["value"]["citations"] = []
+    ldn.contraindications = StreamValue(ldn.contraindications.stream_block, raw, is_lazy=True)
+    ldn.save_revision().publish()
+    response = client.post("/api/v1/screen", json.dumps({"medicines": ["tramadol"]}), content_type="application/json")
+    assert response.status_code == 200
+    verdicts = {t["therapy"]: t["verdict"] for t in response.json()["therapies"]}
+    assert verdicts["low-dose-naltrexone"] == "incomplete"
+    assert client.get("/screen/").status_code == 200

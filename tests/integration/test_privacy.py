@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 
@@ -30,10 +31,10 @@ def test_screen_and_plan_store_and_log_nothing(client, capsys, caplog):
     client.post("/api/v1/screen", json.dumps({"medicines": [SECRET_MEDICINE, 5]}), content_type="application/json")
     client.post("/therapies/low-dose-naltrexone/check/", {"medicines": SECRET_MEDICINE, "conditions": SECRET_CONDITION})
     client.post("/screen/", {"medicines": SECRET_MEDICINE + "\n" + "y" * 300})
-    plan = {"therapy": "low-dose-naltrexone", "start_date": "2030-01-01", "time_zone": "UTC", **payload}
+    plan = {"therapy": "low-dose-naltrexone", "start_date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(), "time_zone": "UTC", **payload}
     for path in ("/api/v1/plan", "/api/v1/plan.ics", "/api/v1/plan.pdf"):
         client.post(path, json.dumps(plan), content_type="application/json")
-    client.post("/plan/", {"therapy": "low-dose-naltrexone", "start_date": "2030-01-01", "time_zone": "UTC",
+    client.post("/plan/", {"therapy": "low-dose-naltrexone", "start_date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(), "time_zone": "UTC",
                            "medicines": SECRET_MEDICINE})
     cli_main(["screen", "--medicine", SECRET_MEDICINE, "--condition", SECRET_CONDITION])
     cli_main(["screen", "--medicine", SECRET_MEDICINE, "--surgery-date", "2026-02-30"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -9,6 +10,10 @@ import pytest
 from carechoices.cli import main as cli_main
 
 pytestmark = pytest.mark.django_db
+
+# Dates relative to today, so the cases keep testing what they name as the calendar moves on.
+SOON = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+LATER = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
 
 
 def post(client, body, path="/api/v1/screen", content_type="application/json"):
@@ -36,10 +41,15 @@ def post(client, body, path="/api/v1/screen", content_type="application/json"):
         ({"therapies": "low-dose-naltrexone"}, 422, "therapies"),
         ({"procedures": [{"type": "surgery", "date": "2026-02-30"}]}, 422, "procedures[0].date"),
         ({"procedures": [{"type": "surgery", "date": "next week"}]}, 422, "procedures[0].date"),
-        ({"procedures": [{"type": "tattoo", "date": "2026-12-01"}]}, 422, "procedures[0].type"),
+        ({"procedures": [{"type": "tattoo", "date": SOON}]}, 422, "procedures[0].type"),
         ({"dose_mg": -1}, 422, "dose_mg"),
         ({"dose_mg": "lots"}, 422, "dose_mg"),
         ({"unknown": 1}, 422, "unknown"),
+        ({}, 422, "medicines"),  # nothing to check would read as "no known concerns"
+        ({"therapies": ["low-dose-naltrexone"], "medicines": []}, 422, "medicines"),
+        ({"procedures": [{"type": "surgery", "date": "0001-01-01"}]}, 422, "procedures[0].date"),
+        ({"procedures": [{"type": "surgery", "date": "9999-12-31"}]}, 422, "procedures[0].date"),
+        ("[" * 100_000 + "]" * 100_000, 400, "body"),
     ],
 )
 def test_screen_api_rejects_bad_input_naming_the_field(client, body, status, field):
@@ -53,18 +63,24 @@ def test_screen_api_rejects_bad_input_naming_the_field(client, body, status, fie
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"start_date": "2026-12-01"}, "therapy"),
-        ({"therapy": "no-such", "start_date": "2026-12-01"}, "therapy"),
-        ({"therapy": "melatonin", "start_date": "2026-12-01"}, "therapy"),  # no dosing protocol
+        ({"start_date": SOON}, "therapy"),
+        ({"therapy": "no-such", "start_date": SOON}, "therapy"),
+        ({"therapy": "melatonin", "start_date": SOON}, "therapy"),  # no dosing protocol
         ({"therapy": "low-dose-naltrexone"}, "start_date"),
         ({"therapy": "low-dose-naltrexone", "start_date": "2026-13-01"}, "start_date"),
         ({"therapy": "low-dose-naltrexone", "start_date": "1999-01-01"}, "start_date"),
-        ({"therapy": "low-dose-naltrexone", "start_date": "2026-12-01", "time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"therapy": "low-dose-naltrexone", "start_date": SOON, "time_zone": "Mars/Olympus"}, "time_zone"),
         (
-            {"therapy": "low-dose-naltrexone", "start_date": "2026-12-10", "procedures": [{"type": "surgery", "date": "2026-12-01"}]},
+            {"therapy": "low-dose-naltrexone", "start_date": LATER, "procedures": [{"type": "surgery", "date": SOON}]},
             "procedures[0].date",
         ),
-        ({"therapy": "low-dose-naltrexone", "start_date": "2026-12-01", "medicines": [7]}, "medicines[0]"),
+        ({"therapy": "low-dose-naltrexone", "start_date": SOON, "medicines": [7]}, "medicines[0]"),
+        (
+            {"therapy": "low-dose-naltrexone", "start_date": SOON, "procedures": [{"type": "surgery", "date": "9999-12-31"}]},
+            "procedures[0].date",
+        ),
+        ({"therapy": "low-dose-naltrexone", "start_date": SOON, "time_zone": "posixrules"}, "time_zone"),
+        ({"therapy": "low-dose-naltrexone", "start_date": SOON, "prescriber_decision": "ok\x00"}, "prescriber_decision"),
     ],
 )
 @pytest.mark.parametrize("path", ["/api/v1/plan", "/api/v1/plan.ics", "/api/v1/plan.pdf"])
@@ -84,7 +100,7 @@ def test_cli_bad_input_exits_2_with_the_apis_message(client, capsys):
 
 
 def test_cli_plan_bad_time_zone_exits_2(capsys):
-    code = cli_main(["plan", "--therapy", "low-dose-naltrexone", "--start-date", "2026-12-01", "--time-zone", "Nowhere/Land"])
+    code = cli_main(["plan", "--therapy", "low-dose-naltrexone", "--start-date", SOON, "--time-zone", "Nowhere/Land"])
     assert code == 2
     assert "time_zone" in capsys.readouterr().err
 
@@ -107,3 +123,32 @@ def test_form_long_line_error_names_the_line(client):
     response = client.post("/therapies/low-dose-naltrexone/check/", {"medicines": "ok\n" + "x" * 300})
     assert response.status_code == 400
     assert "Line 2" in str(response.context["form"].errors["medicines"])
+
+
+def test_empty_form_asks_for_something_to_check(client):
+    response = client.post("/screen/", {"medicines": ""})
+    assert response.status_code == 400
+    assert "at least one" in str(response.context["form"].errors["medicines"])
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-30"])
+def test_form_and_downloads_refuse_dates_at_the_calendar_edges(client, date):
+    assert client.post("/screen/", {"medicines": "tramadol", "surgery_planned": "on", "surgery_date": date}).status_code == 400
+    fields = {"therapy": "low-dose-naltrexone", "start_date": SOON, "time_zone": "UTC", "surgery_date": date}
+    assert client.post("/plan/calendar/", fields).status_code == 400
+
+
+def test_cli_date_at_the_calendar_edge_exits_2(capsys):
+    assert cli_main(["screen", "--surgery-date", "0001-01-01"]) == 2
+
+
+def test_plan_without_therapy_field_shows_an_error(client):
+    response = client.post("/plan/", {"start_date": SOON, "time_zone": "UTC"})
+    assert response.status_code == 400
+    assert "Please start again" in response.content.decode()
+
+
+def test_plan_keeps_an_undated_surgery(client):
+    fields = {"therapy": "low-dose-naltrexone", "start_date": SOON, "time_zone": "UTC", "surgery_planned": "on"}
+    html = client.post("/plan/", fields).content.decode()
+    assert "surgery" in html.lower()

@@ -38,3 +38,14 @@ def frequency_label(code):
     from carechoices.therapies.blocks import FREQUENCY_CHOICES
 
     return dict(FREQUENCY_CHOICES).get(code, "how common: not stated")
+
+
+@register.filter
+def condition_label(slug):
+    """A condition slug in readers' words (the slug itself if the vocabulary does not know it)."""
+    from carechoices.medicines import load_vocabulary
+
+    try:
+        return load_vocabulary().condition(slug).label
+    except (KeyError, LookupError):
+        return slug

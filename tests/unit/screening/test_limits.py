@@ -95,9 +95,21 @@ def test_parse_accepts_valid_field(payload: dict, attribute: str, expected: Any)
 
 
 def test_parse_past_procedure_date_accepted() -> None:
-    request = parse_request({"procedures": [{"type": "surgery", "date": "2001-01-01"}]})
+    last_year = datetime.date.today().replace(day=1) - datetime.timedelta(days=365)
+    request = parse_request({"procedures": [{"type": "surgery", "date": last_year.isoformat()}]})
 
-    assert request.procedures[0].date == datetime.date(2001, 1, 1)
+    assert request.procedures[0].date == last_year
+
+
+@pytest.mark.parametrize("years", [-11, 11])
+def test_parse_date_more_than_ten_years_away_is_refused(years: int) -> None:
+    today = datetime.date.today()
+    far = today.replace(year=today.year + years, day=1)
+
+    with pytest.raises(InputError) as error:
+        parse_request({"procedures": [{"type": "surgery", "date": far.isoformat()}]})
+
+    assert error.value.field == "procedures[0].date"
 
 
 BAD_INPUTS: list[tuple[str, object, str, str]] = [
