@@ -154,3 +154,13 @@ def test_draft_save_with_dangling_citation_is_allowed_but_marker_is_flagged_on_p
     assert "notyetadded" not in ldn.at_a_glance  # live page untouched
     draft = ldn.get_latest_revision_as_object()
     assert "notyetadded" in draft.at_a_glance
+
+
+def test_bulk_publish_is_refused_while_a_citation_dangles(client, ldn, admin_user_demo):
+    client.force_login(admin_user_demo)
+    draft = page_edit_data(ldn, at_a_glance="<p>Draft claim [@ghostkey2025].</p>")
+    client.post(edit_url(ldn), draft)  # saved as a draft (allowed)
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={ldn.pk}"
+    client.post(url, {"include_descendants": ""})
+    ldn.refresh_from_db()
+    assert "ghostkey2025" not in ldn.at_a_glance
