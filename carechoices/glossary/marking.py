@@ -14,6 +14,8 @@ from html import escape
 
 # Text inside these elements is never marked: links, headings, code, existing definitions.
 _SKIP = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "sup", "button", "dfn", "script", "style"}
+_ENTITY = re.compile(r"&#?\w+;")
+_ENTITY_SPLIT = re.compile(r"(&#?\w+;)")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>|<!--.*?-->", re.S)
 
 
@@ -61,6 +63,15 @@ class GlossaryMarker:
     def _mark_text(self, text: str) -> str:
         if self._pattern is None:
             return text
+        # Never inside a character reference such as "&amp;": mark only the text between them.
+        if "&" in text:
+            return "".join(
+                piece if _ENTITY.fullmatch(piece) else self._mark_text_plain(piece)
+                for piece in _ENTITY_SPLIT.split(text)
+            )
+        return self._mark_text_plain(text)
+
+    def _mark_text_plain(self, text: str) -> str:
 
         def replace(match: re.Match[str]) -> str:
             info = self._by_phrase[match.group(1).lower()]

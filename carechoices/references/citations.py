@@ -136,3 +136,17 @@ class PageCitations:
             return self.superscript(marker.citations)
 
         return MARKER.sub(replace, text or "")
+
+    def render_plain(self, text: str) -> str:
+        """Plain text as HTML: escaped, with markers rendered from the unescaped text.
+
+        Rendering before escaping keeps a locator such as ``[@a, pp. 20 & 21]`` intact.
+        """
+        out: list[str] = []
+        pos = 0
+        for match in MARKER.finditer(text or ""):
+            out.append(escape(text[pos : match.start()]))
+            out.append(self.render(match.group(0)))
+            pos = match.end()
+        out.append(escape((text or "")[pos:]))
+        return "".join(out)

@@ -134,9 +134,10 @@ class ReviewPresenter:
 
     def plain(self, text: str) -> SafeString:
         """Plain text (escaped, paragraphs kept) with citations and glossary."""
-        from django.utils.html import escape, linebreaks
+        from django.utils.html import linebreaks
 
-        return mark_safe(self.glossary.mark(self.citations.render(linebreaks(escape(text or "")))))  # noqa: S308
+        html = linebreaks(self.citations.render_plain(text or ""), autoescape=False)
+        return mark_safe(self.glossary.mark(html))  # noqa: S308 - render_plain escapes the text
 
     def cite(self, references) -> SafeString:
         """A superscript citing the given Reference objects (a block's citation list)."""

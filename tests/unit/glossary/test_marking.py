@@ -58,3 +58,10 @@ def test_definitions_are_escaped():
 
 def test_no_terms_leaves_html_unchanged():
     assert GlossaryMarker([]).mark("<p>RCT</p>") == "<p>RCT</p>"
+
+
+def test_terms_inside_character_references_are_not_marked():
+    amp = TermInfo("amp", "AMP", (), "A made-up term.", "/g#amp")
+    html = GlossaryMarker([amp]).mark("<p>R&amp;D and AMP</p>")
+    assert "R&amp;D" in html
+    assert html.count("gloss-term") == 1 and ">AMP</a>" in html

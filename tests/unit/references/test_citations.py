@@ -83,3 +83,9 @@ def test_render_unknown_key_is_visible_not_silent():
 def test_superscript_escapes_locator():
     html = PageCitations({"a": 1}).superscript([Citation("a", "<b>")])
     assert "<b>" not in html and "&lt;b&gt;" in html
+
+
+def test_render_plain_escapes_text_but_keeps_locators_intact():
+    html = PageCitations({"a": 1}).render_plain("x < y [@a, pp. 20 & 21]")
+    assert html.startswith("x &lt; y ")
+    assert "(pp20 &amp; 21)" in html and "&amp;amp;" not in html
