@@ -28,6 +28,7 @@ class TherapyPageForm(WagtailAdminPageForm):
                     form.add_error("attribute", "This attribute is already rated on this review.")
                 seen.add(attribute)
         self._check_rule_ids(cleaned)
+        self._check_grades_match_evidence(cleaned)
         self._check_rating_overrides(cleaned)
         if self._is_publishing():
             from .citations_check import citation_problems_by_field
@@ -47,6 +48,29 @@ class TherapyPageForm(WagtailAdminPageForm):
         if repeated:
             self.add_error(
                 "contraindications", f"Each rule id may be used once; repeated: {', '.join(repeated)}."
+            )
+
+    def _check_grades_match_evidence(self, cleaned) -> None:
+        """A grade must name an outcome and cancer type that evidence entries exist for."""
+        if "evidence" not in cleaned or "grades" not in cleaned:
+            return
+        from carechoices.evidence.blocks import split_names
+
+        groups = {
+            (b.value["outcome_category"], name.lower())
+            for b in cleaned["evidence"]
+            for name in (split_names(b.value.get("cancer_types", "")) or ("cancer in general",))
+        }
+        unmatched = [
+            f"{b.value['outcome_category']} / {b.value['cancer_type']}"
+            for b in cleaned["grades"]
+            if (b.value["outcome_category"], b.value["cancer_type"].strip().lower()) not in groups
+        ]
+        if unmatched:
+            self.add_error(
+                "grades",
+                "No evidence entry has this outcome and cancer type, so the grade would not show: "
+                + "; ".join(unmatched) + ".",
             )
 
     def _check_rating_overrides(self, cleaned) -> None:

@@ -118,3 +118,13 @@ def test_impossible_evidence_entries_are_rejected_on_the_field(client, ldn, admi
     assert response.status_code == 200, "the form should come back with errors"
     error = response.context["form"].errors["evidence"].as_data()[0]
     assert field in error.block_errors[index].block_errors
+
+
+def test_grade_for_a_cancer_type_without_evidence_is_rejected(client, ldn, admin_user_demo):
+    client.force_login(admin_user_demo)
+    block = ldn.grades.stream_block.child_blocks["grade"]
+    rows = [{"type": "grade", "value": block.get_prep_value(b.value)} for b in ldn.grades]
+    rows[0]["value"]["cancer_type"] = "lung cancer"
+    response = post(client, ldn, grades=rows)
+    assert response.status_code == 200
+    assert "lung cancer" in str(response.context["form"].errors["grades"])
