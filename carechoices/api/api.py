@@ -119,23 +119,24 @@ def plan_endpoint(request: HttpRequest):
           description=PLAN_DESCRIPTION + " Returns text/calendar (RFC 5545).",
           openapi_extra=request_body_doc(PlanRequestIn), tags=["plan"])
 def plan_ics_endpoint(request: HttpRequest):
-    try:
-        outcome = _plan(request)
-    except InputError as exc:
-        return input_error(exc)
-    response = HttpResponse(outcome.ics(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{outcome.content.page.slug}-start-plan.ics"'
-    return response
+    return _plan_download(request, "ics", "text/calendar; charset=utf-8", lambda plan: plan.ics())
 
 
 @api.post("/plan.pdf", response={200: None, **ERRORS}, summary="Make a start plan (PDF for your doctor)",
           description=PLAN_DESCRIPTION + " Returns application/pdf.",
           openapi_extra=request_body_doc(PlanRequestIn), tags=["plan"])
 def plan_pdf_endpoint(request: HttpRequest):
+    return _plan_download(
+        request, "pdf", "application/pdf", lambda plan: plan.pdf(base_url=request.build_absolute_uri("/"))
+    )
+
+
+def _plan_download(request: HttpRequest, suffix: str, content_type: str, render):
+    """A plan file as an attachment, or the same field errors as ``/plan``."""
     try:
         outcome = _plan(request)
     except InputError as exc:
         return input_error(exc)
-    response = HttpResponse(outcome.pdf(base_url=request.build_absolute_uri("/")), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{outcome.content.page.slug}-start-plan.pdf"'
+    response = HttpResponse(render(outcome), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{outcome.content.page.slug}-start-plan.{suffix}"'
     return response

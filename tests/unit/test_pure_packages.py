@@ -1,0 +1,57 @@
+"""The domain's plain libraries import no web framework (STYLE.md: Django only adapts them).
+
+Each check runs in a fresh interpreter, so modules other tests imported do not count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+FRAMEWORKS = ("django", "wagtail", "ninja")
+
+PURE_MODULES = {
+    "screening engine": [
+        "carechoices.screening",
+        "carechoices.screening.engine",
+        "carechoices.screening.limits",
+        "carechoices.screening.models",
+    ],
+    "start plan calculator": ["carechoices.plans.calculator", "carechoices.plans.domain", "carechoices.plans.ics"],
+    "evidence rules": [
+        "carechoices.evidence.domain",
+        "carechoices.evidence.pdq",
+        "carechoices.evidence.grading",
+        "carechoices.evidence.rubric",
+        "carechoices.evidence.charts",
+    ],
+    "references": [
+        "carechoices.references.citations",
+        "carechoices.references.formatting",
+        "carechoices.references.identifiers",
+    ],
+    "glossary marking": ["carechoices.glossary.marking"],
+    "benchmark harness": ["carechoices.bench"],
+}
+
+
+@pytest.mark.parametrize("modules", list(PURE_MODULES.values()), ids=list(PURE_MODULES))
+def test_pure_library_imports_no_web_framework(modules: list[str]) -> None:
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORKS!r})))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(PROJECT)
+
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
