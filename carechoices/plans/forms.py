@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 
-from carechoices.screening.forms import _lines
-from carechoices.screening.limits import InputError
+from carechoices.screening.forms import InputErrorFormMixin, input_lines
 
 
-class PlanForm(forms.Form):
+class PlanForm(InputErrorFormMixin, forms.Form):
     therapy = forms.CharField(widget=forms.HiddenInput)
     start_date = forms.DateField(
         label="When do you plan to start?", widget=forms.DateInput(attrs={"type": "date"}),
@@ -37,8 +35,8 @@ class PlanForm(forms.Form):
             "therapy": data["therapy"],
             "start_date": data["start_date"].isoformat(),
             "time_zone": data["time_zone"].strip(),
-            "medicines": _lines(data.get("medicines", "")),
-            "conditions": _lines(data.get("conditions", "")),
+            "medicines": input_lines(data.get("medicines", "")),
+            "conditions": input_lines(data.get("conditions", "")),
         }
         if data.get("surgery_date"):
             payload["procedures"] = [{"type": "surgery", "date": data["surgery_date"].isoformat()}]
@@ -47,17 +45,6 @@ class PlanForm(forms.Form):
         if data.get("prescriber_decision", "").strip():
             payload["prescriber_decision"] = data["prescriber_decision"].strip()
         return payload
-
-    def add_input_error(self, exc: InputError) -> None:
-        match = re.match(r"^(medicines|conditions)\[(\d+)\]", exc.field)
-        if match:
-            self.add_error(match.group(1), f"Line {int(match.group(2)) + 1}: {exc.message}")
-        elif exc.field.startswith("procedures"):
-            self.add_error("surgery_date", exc.message)
-        elif exc.field in self.fields and exc.field not in ("therapy", "prescriber_decision"):
-            self.add_error(exc.field, exc.message)
-        else:
-            self.add_error(None, f"{exc.field}: {exc.message}")
 
     def hidden_fields_for_downloads(self) -> list[tuple[str, str]]:
         payload = self.payload()

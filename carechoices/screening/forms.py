@@ -10,11 +10,32 @@ from django import forms
 from carechoices.screening.limits import LIMITS, InputError
 
 
-def _lines(text: str) -> list[str]:
+def input_lines(text: str) -> list[str]:
+    """The non-empty lines of a textarea: one medicine or condition each."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ScreenForm(forms.Form):
+class InputErrorFormMixin:
+    """Shows an error from the shared validator next to the field the person typed it in.
+
+    The validator names JSON paths ("medicines[3]", "procedures[0].date"); the forms hold
+    medicines and conditions one per line and the surgery as a date field.
+    """
+
+    def add_input_error(self, exc: InputError) -> None:
+        match = re.match(r"^(medicines|conditions)\[(\d+)\]", exc.field)
+        base = exc.field.split("[")[0].split(".")[0]
+        if match:
+            self.add_error(match.group(1), f"Line {int(match.group(2)) + 1}: {exc.message}")
+        elif base == "procedures":
+            self.add_error("surgery_date", exc.message)
+        elif base in self.fields and not self.fields[base].widget.is_hidden:
+            self.add_error(base, exc.message)
+        else:
+            self.add_error(None, f"{exc.field}: {exc.message}")
+
+
+class ScreenForm(InputErrorFormMixin, forms.Form):
     """What a person enters; nothing here is saved anywhere."""
 
     medicines = forms.CharField(
@@ -60,8 +81,8 @@ class ScreenForm(forms.Form):
         """The request in the contract's JSON shape (call after ``is_valid``)."""
         data = self.cleaned_data
         payload: dict[str, Any] = {
-            "medicines": _lines(data.get("medicines", "")),
-            "conditions": _lines(data.get("conditions", "")),
+            "medicines": input_lines(data.get("medicines", "")),
+            "conditions": input_lines(data.get("conditions", "")),
         }
         if data.get("surgery_planned") or data.get("surgery_date"):
             date = data.get("surgery_date")
@@ -75,15 +96,3 @@ class ScreenForm(forms.Form):
         elif data.get("therapies"):
             payload["therapies"] = list(data["therapies"])
         return payload
-
-    def add_input_error(self, exc: InputError) -> None:
-        """Show a validator error next to the field the person typed it in."""
-        match = re.match(r"^(medicines|conditions)\[(\d+)\]", exc.field)
-        if match:
-            self.add_error(match.group(1), f"Line {int(match.group(2)) + 1}: {exc.message}")
-        elif exc.field.startswith("procedures"):
-            self.add_error("surgery_date", exc.message)
-        elif exc.field.split("[")[0] in self.fields:
-            self.add_error(exc.field.split("[")[0], exc.message)
-        else:
-            self.add_error(None, exc.message)

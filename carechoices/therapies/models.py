@@ -311,10 +311,6 @@ class TherapyRating(Orderable):
 
     panels = [FieldPanel("attribute"), FieldPanel("score"), FieldPanel("override_reason"), FieldPanel("rationale")]
 
-    def clean(self) -> None:
-        if self.score is not None and not 0 <= self.score <= 5:
-            raise ValidationError({"score": "A rating runs from 0 to 5."})
-
 
 class ReviewContributor(Orderable):
     """An author or reviewer credited on the review."""
