@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from carechoices.medicines.report import add_vocabulary_parser, run_vocabulary_command
+
 EXIT_BAD_INPUT = 2
 
 
@@ -41,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--surgery", action="store_true", help="Surgery is planned but its date is not known.")
     screen.add_argument("--dose-mg", type=str, default=None, metavar="N", help="Dose of the therapy in mg.")
     screen.add_argument("--cancer-type", default=None, metavar="TEXT")
+    screen.add_argument("--time-zone", default=None, metavar="ZONE",
+                        help="IANA time zone that decides what 'today' is, e.g. Europe/London (default UTC).")
     screen.add_argument("--format", choices=["json", "text"], default="json")
 
     plan = sub.add_parser("plan", help="Make a dated start plan for one therapy.")
@@ -50,9 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--medicine", action="append", dest="medicines", default=[], metavar="TEXT")
     plan.add_argument("--condition", action="append", dest="conditions", default=[], metavar="TEXT")
     plan.add_argument("--surgery-date", action="append", dest="surgery_dates", default=[], metavar="YYYY-MM-DD")
+    plan.add_argument("--dose-mg", type=str, default=None, metavar="N", help="Dose of the therapy in mg.")
+    plan.add_argument("--protocol", default=None, metavar="ID", help="Id of one of the review's dosing protocols.")
+    plan.add_argument("--start-dose-mg", default=None, metavar="N",
+                      help="Your prescriber's start dose, for a protocol whose source leaves it open.")
+    plan.add_argument("--daily-opioid-pain-medicine", choices=["yes", "no"], default=None,
+                      help="Whether you take opioid pain medicine every day (the source's wean is for that case).")
+    plan.add_argument("--opioid-free-from", default=None, metavar="YYYY-MM-DD",
+                      help="The day from which your prescriber confirms you are free of opioids.")
     plan.add_argument("--prescriber-decision", default=None, metavar="TEXT",
                       help="The prescriber's decision to proceed despite a finding that timing cannot resolve.")
     plan.add_argument("--format", choices=["json", "ics"], default="json")
+    add_vocabulary_parser(sub)  # carechoices vocabulary coverage [--format] [--class] [--check]
     return parser
 
 
@@ -79,6 +92,8 @@ def screen_payload(args: argparse.Namespace) -> dict[str, Any]:
         payload["dose_mg"] = _number(args.dose_mg)
     if args.cancer_type is not None:
         payload["cancer_type"] = args.cancer_type
+    if args.time_zone is not None:
+        payload["time_zone"] = args.time_zone
     return payload
 
 
@@ -91,6 +106,16 @@ def plan_payload(args: argparse.Namespace) -> dict[str, Any]:
         "conditions": args.conditions,
         "procedures": [{"type": "surgery", "date": d} for d in args.surgery_dates],
     }
+    if args.dose_mg is not None:
+        payload["dose_mg"] = _number(args.dose_mg)
+    if args.protocol is not None:
+        payload["protocol"] = args.protocol
+    if args.start_dose_mg is not None:
+        payload["start_dose_mg"] = args.start_dose_mg
+    if args.daily_opioid_pain_medicine is not None:
+        payload["daily_opioid_pain_medicine"] = args.daily_opioid_pain_medicine == "yes"
+    if args.opioid_free_from is not None:
+        payload["opioid_free_from"] = args.opioid_free_from
     if args.prescriber_decision is not None:
         payload["prescriber_decision"] = args.prescriber_decision
     return payload
@@ -111,6 +136,8 @@ def _text_report(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "vocabulary":  # pure Python: no Django, no database
+        return run_vocabulary_command(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     import django
 
@@ -123,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "screen":
             from carechoices.screening.service import run_screen
 
-            result = run_screen(screen_payload(args))
+            result = run_screen(screen_payload(args)).to_json()
             out = json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else _text_report(result)
         else:
             from carechoices.plans.service import run_plan

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Hypothesis runs derandomised with no example database, so a green run is the same run on every
+# machine (CI included) and nothing depends on a local .hypothesis folder. HYPOTHESIS_PROFILE=explore
+# searches with fresh random examples when hunting for new failures by hand.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):

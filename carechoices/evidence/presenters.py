@@ -37,6 +37,10 @@ from .rubric import (
 )
 
 CATEGORY_ORDER = list(OutcomeCategory)
+#: Categories whose entries the pages show without a grade. The grades (and the rubric that
+#: suggests them) measure evidence *of benefit*; adverse events and harm are reported as found,
+#: with harm also in the harm-signals box, and the safety rating has its own inputs.
+UNGRADED_CATEGORIES = frozenset({OutcomeCategory.SAFETY})
 
 
 @dataclass
@@ -68,6 +72,23 @@ class GradeGroup:
     editor_reason: str = ""
 
     @property
+    def label(self) -> str:
+        """The group's heading: its cancer type, or a plain note that the studies name none."""
+        if self.cancer_type == GENERAL_CANCER_TYPE:
+            return "No particular cancer type"
+        return self.cancer_type[:1].upper() + self.cancer_type[1:]
+
+    @property
+    def graded(self) -> bool:
+        """False for safety findings, which are reported but never given a benefit grade."""
+        return self.category not in UNGRADED_CATEGORIES
+
+    @property
+    def editor_graded(self) -> bool:
+        """True when an editor recorded a grade; otherwise only the rubric's suggestion exists."""
+        return self.editor_grade is not None
+
+    @property
     def grade(self) -> Grade:
         return self.editor_grade or self.suggestion.grade
 
@@ -82,8 +103,12 @@ class CategoryView:
     groups: list[GradeGroup] = field(default_factory=list)
 
 
+#: The group (and editor-grade key) of entries that name no cancer type.
+GENERAL_CANCER_TYPE = "cancer in general"
+
+
 def _cancer_types(entry: EvidenceEntry) -> list[str]:
-    return list(entry.cancer_types) or ["cancer in general"]
+    return list(entry.cancer_types) or [GENERAL_CANCER_TYPE]
 
 
 def rating_inputs(*, evidence_entries: list[EvidenceEntry], contraindications, expert_uses,
@@ -114,8 +139,11 @@ def rating_inputs(*, evidence_entries: list[EvidenceEntry], contraindications, e
 class EvidencePresenter:
     """Evidence views for one review; ``page`` may also be an unsaved form instance."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, citation_numbers: dict[str, int] | None = None) -> None:
         self.page = page
+        #: The review-wide citation numbers, when a page has them: the evidence map then names
+        #: each mark's references by number instead of by citation key.
+        self.citation_numbers = citation_numbers
 
     @cached_property
     def entries(self) -> list[EntryView]:
@@ -224,6 +252,7 @@ class EvidencePresenter:
         return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
             evidence_map_svg(
                 entries,
+                citation_numbers=self.citation_numbers or {},
                 title=f"Evidence map for {self.page.title}",
                 description=(
                     f"{len(entries)} studies plotted by outcome (across) and strength of design "

@@ -10,19 +10,25 @@ needed.
 """
 
 from carechoices.medicines.vocabulary import (
+    CLASS_IMPLIES,
     RULE_CLASSES,
     STATUSES,
+    ClassCoverage,
     ConditionMatch,
     MedicineMatch,
     MedicineVocabulary,
+    UndecidedClass,
     load_vocabulary,
 )
 
 __all__ = [
+    "CLASS_IMPLIES",
     "RULE_CLASSES",
     "STATUSES",
+    "ClassCoverage",
     "ConditionMatch",
     "MedicineMatch",
     "MedicineVocabulary",
+    "UndecidedClass",
     "load_vocabulary",
 ]

@@ -11,10 +11,20 @@ with a status that the screen turns into findings or into "not checked":
   confirm. Nothing is substituted silently.
 * ``unrecognised``: nothing matched. The screen must report it as not checked.
 
+Rule classes ("opioid", "immunosuppressant", ...) are decided per ingredient: *in*, *out*
+or *undecided*. A curated row of ``rule_classes.tsv`` decides; an ingredient whose signals
+(FDA pharmacologic classes, DEA schedules) match a class's neighbourhood
+(``rule_class_signals.tsv``) but has no row for that class is *undecided* and reported in
+``MedicineMatch.undecided``: the screen treats it as not checked. Ingredients with signals
+outside every neighbourhood are *out*; those with neither a row nor a signal are
+*unclassified* (``MedicineMatch.unclassified``). :meth:`MedicineVocabulary.coverage` reports
+each class; the shipped data leaves nothing undecided.
+
 Data (read lazily, once): ``data/drug_index.json.gz`` built from public-domain FDA files by
-``tools/build_drug_index.py``, plus three hand-curated tables (``aliases.tsv``,
-``rule_classes.tsv``, ``conditions.tsv``), each row with its source. Standard library
-only; ``rapidfuzz`` is imported the first time a suggestion is needed.
+``tools/build_drug_index.py``, plus four hand-curated tables (``aliases.tsv``,
+``rule_classes.tsv``, ``rule_class_signals.tsv``, ``conditions.tsv``), each row with its
+source. Standard library only; ``rapidfuzz`` is imported the first time a suggestion is
+needed.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,12 +61,15 @@ from carechoices.medicines.parsing import (
 )
 
 __all__ = [
+    "CLASS_IMPLIES",
     "CURATED_TABLES_DATE",
     "RULE_CLASSES",
     "STATUSES",
+    "ClassCoverage",
     "ConditionMatch",
     "MedicineMatch",
     "MedicineVocabulary",
+    "UndecidedClass",
     "load_vocabulary",
 ]
 
@@ -66,7 +80,8 @@ UNRECOGNISED = "unrecognised"
 #: Every status a lookup can return.
 STATUSES = frozenset({RECOGNISED, AMBIGUOUS, SUGGESTED, UNRECOGNISED})
 
-#: A curated row with this class records an ingredient reviewed and found in no rule class.
+#: A curated row with this class records an ingredient reviewed and found in no rule class:
+#: it is decided *out* of every class, neighbourhood or not.
 NO_RULE_CLASS = "none"
 
 #: The rule classes the curated table may use; screening rules refer to these slugs.
@@ -75,14 +90,134 @@ RULE_CLASSES = frozenset(
         "opioid",
         "opioid-antagonist",
         "transplant-immunosuppressant",
+        "immunosuppressant",
         "thyroid-hormone",
         "nsaid",
         "corticosteroid",
     }
 )
+#: A class whose members all belong to other classes too: an ingredient decided *in*
+#: ``transplant-immunosuppressant`` is in ``immunosuppressant`` by that same row, and the
+#: wider class's neighbourhood includes the narrower one's.
+CLASS_IMPLIES: Mapping[str, tuple[str, ...]] = {
+    "transplant-immunosuppressant": ("immunosuppressant",),
+}
+
+#: Decisions of ``rule_classes.tsv``.
+DECISION_IN = "in"
+DECISION_OUT = "out"
+
+#: Values of ``MedicineMatch.route``.
+ROUTE_LOCAL = "local"
+#: Words of an entry that name a form for local use: skin, eye, ear, nose or airways
+#: ("tacrolimus ointment", "cyclosporine eye drops", "fluticasone inhaler"). A patch is
+#: not local (the fentanyl patch), nor are a foam, an enema or a suppository.
+LOCAL_FORM_WORDS = frozenset(
+    {
+        "ointment",
+        "ointments",
+        "oint",
+        "cream",
+        "creams",
+        "lotion",
+        "lotions",
+        "gel",
+        "topical",
+        "topically",
+        "eye",
+        "eyes",
+        "eyedrops",
+        "ophthalmic",
+        "ear",
+        "ears",
+        "otic",
+        "nasal",
+        "inhaler",
+        "inhalers",
+        "inhaled",
+        "inhalation",
+        "puffer",
+        "nebuliser",
+        "nebulizer",
+        "shampoo",
+    }
+)
+#: Words that say the medicine is taken into the body; with any of them an entry is never
+#: read as local ("hydrocortisone cream and tablets").
+SYSTEMIC_FORM_WORDS = frozenset(
+    {
+        "tablet",
+        "tablets",
+        "tab",
+        "tabs",
+        "capsule",
+        "capsules",
+        "cap",
+        "caps",
+        "caplet",
+        "caplets",
+        "softgel",
+        "softgels",
+        "gelcap",
+        "gelcaps",
+        "liquigels",
+        "liquigel",
+        "pill",
+        "pills",
+        "lozenge",
+        "lozenges",
+        "oral",
+        "orally",
+        "po",
+        "syrup",
+        "elixir",
+        "injection",
+        "injections",
+        "injectable",
+        "inj",
+        "iv",
+        "im",
+        "sc",
+        "subq",
+        "subcutaneous",
+        "intravenous",
+        "infusion",
+        "patch",
+        "patches",
+        "transdermal",
+        "film",
+        "suppository",
+        "suppositories",
+        "enema",
+        "rectal",
+        "vaginal",
+        "sublingual",
+        "buccal",
+        "chewable",
+        "effervescent",
+        "sachet",
+    }
+)
+#: Mass units of a strength, in milligrams.
+MASS_UNIT_MG = {
+    "mg": 1.0,
+    "mgs": 1.0,
+    "mcg": 0.001,
+    "mcgs": 0.001,
+    "ug": 0.001,
+    "μg": 0.001,
+    "g": 1000.0,
+    "gm": 1000.0,
+    "gram": 1000.0,
+    "grams": 1000.0,
+}
+#: How an implication in ``conditions.tsv`` (``implied_by``) names a medicine class or a
+#: condition: ``class:immunosuppressant``, ``condition:organ-transplant``.
+IMPLIED_BY_CLASS = "class:"
+IMPLIED_BY_CONDITION = "condition:"
 
 #: Date of the last review of the curated tables (shown in the screen's coverage block).
-CURATED_TABLES_DATE = "2026-11-26"
+CURATED_TABLES_DATE = "2026-12-01"
 
 VIA_ALIAS = "curated alias"
 VIA_FUZZY = "fuzzy suggestion"
@@ -100,7 +235,8 @@ VIA_BY_ORIGIN = {
 #: are still found, but only when they are the whole entry.
 MAX_SPAN_WORDS = 4
 MAX_CONDITION_SPAN_WORDS = 6
-#: Suggestions need at least this rapidfuzz ratio (0-100) and this many characters.
+#: Suggestions need at least this rapidfuzz ratio (0-100) and this many characters, or
+#: (see ``_max_edits``) few enough edits counting a swap of two letters as one.
 MEDICINE_SUGGESTION_MIN_SCORE = 88.0
 CONDITION_SUGGESTION_MIN_SCORE = 85.0
 MIN_SUGGESTION_QUERY_CHARS = 4
@@ -176,7 +312,21 @@ Formula = tuple[str, ...]
 
 _DATA_PACKAGE = "carechoices.medicines"
 _INDEX_FILE = "drug_index.json.gz"
-_CURATED_FILES = ("aliases.tsv", "rule_classes.tsv", "conditions.tsv")
+_CURATED_FILES = ("aliases.tsv", "rule_classes.tsv", "rule_class_signals.tsv", "conditions.tsv")
+
+
+@dataclass(frozen=True)
+class UndecidedClass:
+    """An ingredient that a signal ties to a rule class no curated row decides for it.
+
+    The screen treats it as *not checked* for that class, exactly like an unrecognised name.
+    """
+
+    ingredient: str
+    rule_class: str
+    signals: tuple[str, ...]
+    """The signal strings (FDA pharmacologic classes, DEA schedules) that put the ingredient
+    in the class's neighbourhood (``rule_class_signals.tsv``)."""
 
 
 @dataclass(frozen=True)
@@ -196,16 +346,36 @@ class MedicineMatch:
     rule_classes: tuple[str, ...]
     """Sorted rule-class slugs of those ingredients."""
     unclassified: tuple[str, ...]
-    """Ingredients with no row in the rule-class table: the screen must say they were not
-    classified rather than imply they are harmless."""
+    """Ingredients with no row in the rule-class table and no signal (FDA class, DEA
+    schedule): the screen must say they were not classified rather than imply they are
+    harmless. (An ingredient with a signal but no decision for a class is in
+    ``undecided`` instead.)"""
     suggestions: tuple[str, ...]
     """Names to offer as "did you mean", only for ``suggested`` and ``unrecognised``."""
     formulas: tuple[tuple[str, ...], ...]
-    """Every ingredient set the entry can mean; more than one means ``ambiguous``."""
+    """Every ingredient set the entry can mean; more than one means ``ambiguous``. Past
+    ``MAX_FORMULAS`` combinations, the first ones and the union of every ingredient."""
     unmatched: tuple[str, ...] = ()
     """Words of a recognised entry that matched nothing and are not strengths, dose forms
     or filler ("oxycodone and zzz" leaves "zzz"). Non-empty means part of the entry was
     not checked."""
+    undecided: tuple[UndecidedClass, ...] = ()
+    """One per (ingredient, rule class) that a signal ties together and no curated row
+    decides: that class was not checked for that ingredient. Empty for the shipped data
+    (a test keeps it so)."""
+    route: str = ""
+    """``"local"`` when the entry names a form for local use (ointment, cream, lotion, gel,
+    eye or ear drops, nasal spray, inhaler ...) or every FDA product of the matched name(s)
+    is for local use only; otherwise empty. A patch is not local. Rows marked
+    ``systemic_only`` do not put a local medicine in their class."""
+    strengths_mg: tuple[tuple[str, float], ...] = ()
+    """``(ingredient, milligrams per unit)``, only when the entry states it unambiguously:
+    one formula of one ingredient and exactly one mass strength ("Revia 50 mg",
+    "LDN 4.5mg", "500 mcg" = 0.5 mg). Ratios, rates, concentrations and percentages
+    give nothing."""
+    implied_conditions: tuple[str, ...] = ()
+    """Condition concept slugs that the entry's rule classes imply (``conditions.tsv``
+    ``implied_by``), e.g. an ``immunosuppressant`` implies ``immunosuppressed``."""
 
 
 @dataclass(frozen=True)
@@ -218,9 +388,13 @@ class ConditionMatch:
     via: str
     concepts: tuple[str, ...]
     """Concept slugs: the matched concept(s) first, then every ancestor, nearest first
-    (crohns-disease, inflammatory-bowel-disease)."""
+    (crohns-disease, inflammatory-bowel-disease). For ``ambiguous`` (a name such as
+    "transplant" that means several concepts), the union of every meaning."""
     suggestions: tuple[str, ...]
     unmatched: tuple[str, ...] = ()
+    implied: tuple[str, ...] = ()
+    """Concepts the matched ones imply (``conditions.tsv`` ``implied_by``) that are not
+    already among ``concepts``: a kidney transplant implies ``immunosuppressed``."""
 
 
 @dataclass(frozen=True)
@@ -232,13 +406,53 @@ class _SpanHit:
 
 @dataclass(frozen=True)
 class RuleClassRow:
-    """One row of ``rule_classes.tsv``."""
+    """One row of ``rule_classes.tsv``: one decision for one ingredient and class."""
 
     ingredient: str
     rule_class: str
     fda_classes: str
+    """The signal strings seen for the ingredient (the ``signals`` column), for reviewers."""
     note: str
     source: str
+    decision: str = DECISION_IN
+    """``in`` or ``out`` (a ``none`` row is always ``out``)."""
+    systemic_only: bool = False
+    """On an ``in`` row: local use (``MedicineMatch.route == "local"``) is decided out."""
+
+    @property
+    def signals(self) -> str:
+        """The ``signals`` column (same as ``fda_classes``)."""
+        return self.fda_classes
+
+
+@dataclass(frozen=True)
+class SignalPattern:
+    """One row of ``rule_class_signals.tsv``: part of a rule class's neighbourhood."""
+
+    rule_class: str
+    pattern: str
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ClassCoverage:
+    """How completely one rule class is decided (see :meth:`MedicineVocabulary.coverage`)."""
+
+    rule_class: str
+    members: tuple[str, ...]
+    """Ingredients decided *in* (their own row, or an ``in`` row of a narrower class)."""
+    systemic_only: tuple[str, ...]
+    """Members whose row decides local use out (a subset of ``members``)."""
+    exclusions: tuple[str, ...]
+    """Ingredients a curated row decides *out*: ``out`` rows of the class, and ``none``
+    rows of ingredients in its neighbourhood."""
+    undecided: tuple[UndecidedClass, ...]
+    """Ingredients in the neighbourhood with no decision: each one is *not checked*."""
+    neighbourhood: tuple[str, ...]
+    """Every ingredient whose signals match the class's patterns."""
+    implicitly_out: int
+    """Ingredients with some signal, outside the neighbourhood and with no row."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +464,21 @@ class ConditionConcept:
     synonyms: tuple[str, ...]
     parents: tuple[str, ...]
     source: str
+    ambiguous_synonyms: tuple[str, ...] = ()
+    """Names this concept shares on purpose with other concepts ("transplant"): an entry
+    matching one is ``ambiguous`` and screened on every concept that lists it."""
+    implied_by: tuple[str, ...] = ()
+    """``class:SLUG`` (a medicine rule class) or ``condition:SLUG``: what implies this."""
+
+
+@dataclass(frozen=True)
+class _IngredientStanding:
+    """How one ingredient stands with every rule class."""
+
+    members: tuple[tuple[str, bool], ...]
+    """``(rule_class, systemic_only)`` for every class it is decided in."""
+    undecided: tuple[UndecidedClass, ...]
+    unclassified: bool
 
 
 class MedicineVocabulary:
@@ -262,8 +491,9 @@ class MedicineVocabulary:
         rule_class_rows: Iterable[Mapping[str, str]],
         condition_rows: Iterable[Mapping[str, str]],
         curated_version: str = "",
+        signal_rows: Iterable[Mapping[str, str]] = (),
     ) -> None:
-        """Build the lookup tables from a parsed index and the three curated tables."""
+        """Build the lookup tables from a parsed index and the curated tables."""
         names = index["names"]
         assert isinstance(names, dict)
         self._names: dict[str, list[list[str]]] = names
@@ -280,6 +510,18 @@ class MedicineVocabulary:
         self._fda_classes_derived: Mapping[str, list[str]] = index.get(
             "ingredient_classes_from_combinations", {}
         )  # type: ignore[assignment]
+        self._dea: Mapping[str, list[str]] = index.get("ingredient_dea_schedules", {})  # type: ignore[assignment]
+        self._dea_derived: Mapping[str, list[str]] = index.get(
+            "ingredient_dea_schedules_from_combinations", {}
+        )  # type: ignore[assignment]
+        routes = index.get("name_routes")
+        route_codes = routes["codes"] if isinstance(routes, dict) else ""
+        if route_codes and len(route_codes) != len(names):
+            raise ValueError("drug index: name_routes does not match names")
+        # Only the local-only names are kept: the lookup asks nothing else.
+        self._local_names: frozenset[str] = frozenset(
+            key for key, code in zip(names, route_codes, strict=False) if code == "l"
+        )
         provenance = index.get("provenance", {})
         self._provenance: Mapping[str, object] = provenance  # type: ignore[assignment]
         self._curated_version = curated_version
@@ -298,47 +540,146 @@ class MedicineVocabulary:
             self.alias_sources[key] = row["source"]
 
         self._rule_rows: tuple[RuleClassRow, ...] = tuple(
-            RuleClassRow(
-                ingredient=row["ingredient"].strip().lower(),
-                rule_class=row["rule_class"].strip(),
-                fda_classes=row["fda_classes"],
-                note=row["note"],
-                source=row["source"],
-            )
-            for row in rule_class_rows
+            _rule_class_row(row) for row in rule_class_rows
         )
-        self._classes_by_ingredient: dict[str, frozenset[str]] = {}
+        self._decisions: dict[tuple[str, str], RuleClassRow] = {}
+        self._none_rows: dict[str, RuleClassRow] = {}
         for rule_row in self._rule_rows:
-            if rule_row.rule_class not in RULE_CLASSES | {NO_RULE_CLASS}:
-                raise ValueError(f"rule_classes.tsv: unknown rule class {rule_row.rule_class!r}")
-            if not rule_row.source.strip():
-                raise ValueError(f"rule_classes.tsv: no source for {rule_row.ingredient!r}")
-            current = self._classes_by_ingredient.get(rule_row.ingredient, frozenset())
-            added = frozenset() if rule_row.rule_class == NO_RULE_CLASS else {rule_row.rule_class}
-            self._classes_by_ingredient[rule_row.ingredient] = current | added
+            _check_rule_class_row(rule_row)
+            if rule_row.rule_class == NO_RULE_CLASS:
+                self._none_rows[rule_row.ingredient] = rule_row
+            elif (rule_row.ingredient, rule_row.rule_class) in self._decisions:
+                raise ValueError(
+                    f"rule_classes.tsv: two rows for {rule_row.ingredient!r} "
+                    f"in {rule_row.rule_class!r}"
+                )
+            else:
+                self._decisions[(rule_row.ingredient, rule_row.rule_class)] = rule_row
+        decided = {ingredient for ingredient, _ in self._decisions}
+        if decided & set(self._none_rows):
+            raise ValueError(
+                "rule_classes.tsv: a 'none' row and a class row for "
+                + ", ".join(sorted(decided & set(self._none_rows)))
+            )
+        self._curated_ingredients = frozenset(decided | set(self._none_rows))
+        self._classes_by_ingredient: dict[str, frozenset[str]] = {
+            ingredient: frozenset() for ingredient in self._curated_ingredients
+        }
+        for ingredient in self._curated_ingredients:
+            members = frozenset(
+                rule_class
+                for rule_class in RULE_CLASSES
+                if (row := self._decision(ingredient, rule_class)) is not None
+                and row.decision == DECISION_IN
+            )
+            self._classes_by_ingredient[ingredient] = members
+        for (ingredient, rule_class), rule_row in self._decisions.items():
+            for wider in CLASS_IMPLIES.get(rule_class, ()):
+                other = self._decisions.get((ingredient, wider))
+                if rule_row.decision == DECISION_IN and other and other.decision == DECISION_OUT:
+                    raise ValueError(
+                        f"rule_classes.tsv: {ingredient!r} is in {rule_class!r} "
+                        f"but out of {wider!r}"
+                    )
+
+        self._signal_rows: tuple[SignalPattern, ...] = tuple(
+            SignalPattern(
+                rule_class=row["rule_class"].strip(),
+                pattern=row["pattern"].strip(),
+                note=row.get("note", ""),
+                source=row.get("source", ""),
+            )
+            for row in signal_rows
+        )
+        own_patterns: dict[str, list[str]] = {}
+        for signal_row in self._signal_rows:
+            if signal_row.rule_class not in RULE_CLASSES:
+                raise ValueError(
+                    f"rule_class_signals.tsv: unknown rule class {signal_row.rule_class!r}"
+                )
+            if not signal_row.source.strip() or not signal_row.pattern:
+                raise ValueError(f"rule_class_signals.tsv: unusable row {signal_row!r}")
+            try:
+                re.compile(signal_row.pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"rule_class_signals.tsv: bad pattern {signal_row.pattern!r}: {exc}"
+                ) from None
+            own_patterns.setdefault(signal_row.rule_class, []).append(signal_row.pattern)
+        # A wider class's neighbourhood includes that of every class implying it.
+        self._neighbourhoods: dict[str, re.Pattern[str]] = {}
+        for rule_class in sorted(RULE_CLASSES):
+            patterns = list(own_patterns.get(rule_class, ()))
+            for narrower, wider in CLASS_IMPLIES.items():
+                if rule_class in wider:
+                    patterns.extend(own_patterns.get(narrower, ()))
+            if patterns:
+                self._neighbourhoods[rule_class] = re.compile(
+                    "|".join(f"(?:{p})" for p in patterns), re.IGNORECASE
+                )
+        self._standing: dict[str, _IngredientStanding] = {}
 
         self._concepts: dict[str, ConditionConcept] = {}
-        self._condition_keys: dict[str, str] = {}
+        single_keys: dict[str, str] = {}
+        shared_keys: dict[str, list[str]] = {}
         for row in condition_rows:
             concept = ConditionConcept(
                 slug=row["slug"].strip(),
                 label=row["label"].strip(),
-                synonyms=tuple(s.strip() for s in row["synonyms"].split("|") if s.strip()),
-                parents=tuple(p.strip() for p in row["parents"].split("|") if p.strip()),
+                synonyms=_split_bar(row["synonyms"]),
+                parents=_split_bar(row["parents"]),
                 source=row["source"],
+                ambiguous_synonyms=_split_bar(row.get("ambiguous_synonyms") or ""),
+                implied_by=_split_bar(row.get("implied_by") or ""),
             )
+            if concept.slug in self._concepts:
+                raise ValueError(f"conditions.tsv: two rows for {concept.slug!r}")
             self._concepts[concept.slug] = concept
             for synonym in (concept.label, *concept.synonyms):
                 key = name_key(synonym)
-                other = self._condition_keys.setdefault(key, concept.slug)
+                other = single_keys.setdefault(key, concept.slug)
                 if other != concept.slug:
                     raise ValueError(
                         f"conditions.tsv: {synonym!r} names {other} and {concept.slug}"
                     )
+            for synonym in concept.ambiguous_synonyms:
+                shared_keys.setdefault(name_key(synonym), []).append(concept.slug)
+        for key, slugs in shared_keys.items():
+            if key in single_keys:
+                raise ValueError(
+                    f"conditions.tsv: {key!r} is a synonym of {single_keys[key]} and an "
+                    "ambiguous synonym"
+                )
+            if len(set(slugs)) < 2:
+                raise ValueError(f"conditions.tsv: ambiguous synonym {key!r} names one concept")
+        #: folded name -> the concept(s) it names (several only for an ambiguous synonym).
+        self._condition_keys: dict[str, tuple[str, ...]] = {
+            **{key: (slug,) for key, slug in single_keys.items()},
+            **{key: tuple(dict.fromkeys(slugs)) for key, slugs in shared_keys.items()},
+        }
+        self._implied_by_class: dict[str, list[str]] = {}
+        self._implied_by_condition: dict[str, list[str]] = {}
         for concept in self._concepts.values():
             for parent in concept.parents:
                 if parent not in self._concepts:
                     raise ValueError(f"conditions.tsv: unknown parent {parent!r}")
+            for cause in concept.implied_by:
+                if cause.startswith(IMPLIED_BY_CLASS) and cause[len(IMPLIED_BY_CLASS) :] in (
+                    RULE_CLASSES
+                ):
+                    target = self._implied_by_class
+                    cause = cause[len(IMPLIED_BY_CLASS) :]
+                elif (
+                    cause.startswith(IMPLIED_BY_CONDITION)
+                    and cause[len(IMPLIED_BY_CONDITION) :] in self._concepts
+                ):
+                    target = self._implied_by_condition
+                    cause = cause[len(IMPLIED_BY_CONDITION) :]
+                else:
+                    raise ValueError(
+                        f"conditions.tsv: {concept.slug}: unusable implied_by {cause!r}"
+                    )
+                target.setdefault(cause, []).append(concept.slug)
 
         self._lazy_lock = threading.Lock()
         self._ingredients: frozenset[str] | None = None
@@ -362,13 +703,14 @@ class MedicineVocabulary:
             hit = self._resolve_medicine_key(key)
             if hit is not None:
                 left_out = [word for word in descriptive if word not in key.split(" ")]
-                return self._medicine_result(text, [self._with_variants(hit, left_out)], ())
+                hits = [self._with_variants(hit, left_out)]
+                return self._medicine_result(text, hits, (), tokens)
         spans, unmatched = self._match_medicine_spans(tokens)
         if spans:
             matched_words = {word for hit in spans for word in hit.key.split(" ")}
             left_out = [word for word in descriptive if word not in matched_words]
             spans = [self._with_variants(hit, left_out) for hit in spans]
-            return self._medicine_result(text, spans, unmatched)
+            return self._medicine_result(text, spans, unmatched, tokens)
         suggestions = self._suggest_medicines(tokens)
         return MedicineMatch(
             input=text,
@@ -394,21 +736,10 @@ class MedicineVocabulary:
         significant = [w for w in words if w not in CONDITION_FILLER_WORDS]
         for key in dict.fromkeys((" ".join(words), " ".join(significant))):
             if key in self._condition_keys:
-                slug = self._condition_keys[key]
-                return ConditionMatch(
-                    text, RECOGNISED, key, VIA_CONDITION, self._with_ancestors([slug]), ()
-                )
-        matched_keys, slugs, unmatched = self._match_condition_spans(tokens)
-        if slugs:
-            return ConditionMatch(
-                input=text,
-                status=RECOGNISED,
-                matched=" + ".join(matched_keys),
-                via=VIA_CONDITION,
-                concepts=self._with_ancestors(slugs),
-                suggestions=(),
-                unmatched=tuple(unmatched),
-            )
+                return self._condition_result(text, [key], ())
+        matched_keys, _slugs, unmatched = self._match_condition_spans(tokens)
+        if matched_keys:
+            return self._condition_result(text, matched_keys, tuple(unmatched))
         suggestions = self._suggest_conditions(" ".join(significant))
         return ConditionMatch(
             input=text,
@@ -417,6 +748,26 @@ class MedicineVocabulary:
             via=VIA_FUZZY if suggestions else "",
             concepts=(),
             suggestions=suggestions,
+        )
+
+    def _condition_result(
+        self, text: str, keys: Sequence[str], unmatched: tuple[str, ...]
+    ) -> ConditionMatch:
+        slugs = [slug for key in keys for slug in self._condition_keys[key]]
+        concepts = self._with_ancestors(slugs)
+        ambiguous = any(len(self._condition_keys[key]) > 1 for key in keys)
+        return ConditionMatch(
+            input=text,
+            status=AMBIGUOUS if ambiguous else RECOGNISED,
+            matched=" + ".join(keys),
+            via=VIA_CONDITION,
+            concepts=concepts,
+            suggestions=(),
+            unmatched=unmatched,
+            implied=self._implication_closure(
+                [i for c in concepts for i in self._implied_by_condition.get(c, ())],
+                exclude=concepts,
+            ),
         )
 
     def rule_classes(self) -> frozenset[str]:
@@ -452,7 +803,9 @@ class MedicineVocabulary:
         return sources
 
     def rule_classes_of(self, ingredient: str) -> frozenset[str]:
-        """Rule-class slugs of one ingredient (empty when it has no row)."""
+        """Rule-class slugs one ingredient is decided *in* (empty when it has no row).
+
+        Route is not applied: a ``systemic_only`` member counts here."""
         return self._classes_by_ingredient.get(ingredient.strip().lower(), frozenset())
 
     def rule_class_rows(self, ingredient: str | None = None) -> tuple[RuleClassRow, ...]:
@@ -467,6 +820,117 @@ class MedicineVocabulary:
         wanted = ingredient.strip().lower()
         found = self._fda_classes.get(wanted) or self._fda_classes_derived.get(wanted) or []
         return tuple(found)
+
+    def dea_schedules(self, ingredient: str) -> tuple[str, ...]:
+        """DEA schedules ("CII" .. "CV") FDA lists for an ingredient's products (NDC 2019).
+
+        From single-ingredient products, then those attributed from scheduled combinations
+        (see ``tools/build_drug_index.py``), each schedule once.
+        """
+        wanted = ingredient.strip().lower()
+        found = [*self._dea.get(wanted, ()), *self._dea_derived.get(wanted, ())]
+        return tuple(dict.fromkeys(found))
+
+    def signals(self, ingredient: str) -> tuple[str, ...]:
+        """Every signal that can tie an ingredient to a rule class.
+
+        Its FDA pharmacologic class strings (:meth:`pharm_classes`), then one
+        "DEA schedule CIV" per schedule; a schedule known only from combination products
+        reads "DEA schedule CIV (combination products)".
+        """
+        wanted = ingredient.strip().lower()
+        found = list(self.pharm_classes(wanted))
+        found.extend(f"DEA schedule {schedule}" for schedule in self._dea.get(wanted, ()))
+        found.extend(
+            f"DEA schedule {schedule} (combination products)"
+            for schedule in self._dea_derived.get(wanted, ())
+        )
+        return tuple(found)
+
+    def rule_class_signal_rows(self) -> tuple[SignalPattern, ...]:
+        """Rows of ``rule_class_signals.tsv`` (the neighbourhood patterns), with sources."""
+        return self._signal_rows
+
+    def rule_class_decision(self, ingredient: str, rule_class: str) -> str:
+        """``in``, ``out`` or ``undecided`` for one ingredient and class; ``unclassified``
+        when nothing (no curated row, no signal) says anything about the ingredient.
+
+        ``in`` ignores route: a ``systemic_only`` member is still ``in`` here, and left out
+        of a match's ``rule_classes`` only when the entry is local.
+        """
+        if rule_class not in RULE_CLASSES:
+            raise ValueError(f"unknown rule class {rule_class!r}")
+        wanted = ingredient.strip().lower()
+        row = self._decision(wanted, rule_class)
+        if row is not None:
+            return row.decision
+        signals = self.signals(wanted)
+        if self._neighbourhood_signals(rule_class, signals):
+            return "undecided"
+        if signals or wanted in self._curated_ingredients:
+            return DECISION_OUT
+        return "unclassified"
+
+    def coverage(self) -> dict[str, ClassCoverage]:
+        """Per rule class: its members, its curated exclusions and its undecided ingredients.
+
+        Undecided ingredients are those of the class's neighbourhood (an FDA class or DEA
+        schedule matching ``rule_class_signals.tsv``) with no curated row for the class;
+        the shipped data has none (a test keeps it so).
+        """
+        with_signals = sorted(
+            set(self._fda_classes)
+            | set(self._fda_classes_derived)
+            | set(self._dea)
+            | set(self._dea_derived)
+        )
+        report: dict[str, ClassCoverage] = {}
+        for rule_class in sorted(RULE_CLASSES):
+            neighbourhood: list[str] = []
+            undecided: list[UndecidedClass] = []
+            implicitly_out = 0
+            for ingredient in with_signals:
+                matching = self._neighbourhood_signals(rule_class, self.signals(ingredient))
+                if matching:
+                    neighbourhood.append(ingredient)
+                    if self._decision(ingredient, rule_class) is None:
+                        undecided.append(UndecidedClass(ingredient, rule_class, matching))
+                elif self._decision(ingredient, rule_class) is None:
+                    implicitly_out += 1
+            in_neighbourhood = set(neighbourhood)
+            members: list[str] = []
+            systemic_only: list[str] = []
+            exclusions: list[str] = []
+            for ingredient in sorted(self._curated_ingredients):
+                row = self._decision(ingredient, rule_class)
+                if row is None:
+                    continue
+                if row.decision == DECISION_IN:
+                    members.append(ingredient)
+                    if row.systemic_only:
+                        systemic_only.append(ingredient)
+                elif row.rule_class == rule_class or ingredient in in_neighbourhood:
+                    exclusions.append(ingredient)
+            report[rule_class] = ClassCoverage(
+                rule_class=rule_class,
+                members=tuple(members),
+                systemic_only=tuple(systemic_only),
+                exclusions=tuple(exclusions),
+                undecided=tuple(undecided),
+                neighbourhood=tuple(neighbourhood),
+                implicitly_out=implicitly_out,
+            )
+        return report
+
+    def implied_conditions(self, rule_classes: Iterable[str]) -> tuple[str, ...]:
+        """Condition slugs that medicines in these rule classes imply (with ancestors)."""
+        return self._conditions_implied_by_classes(
+            [rule_class for rule_class in rule_classes if rule_class in RULE_CLASSES]
+        )
+
+    def is_local_only_name(self, name: str) -> bool:
+        """Whether every FDA NDC product of this (folded) name is for local use only."""
+        return name_key(name) in self._local_names
 
     def suggest_medicine_names(self, text: str) -> tuple[str, ...]:
         """Close spellings for any text, e.g. an ``unmatched`` word of a partial match.
@@ -610,32 +1074,29 @@ class MedicineVocabulary:
         )
 
     def _medicine_result(
-        self, text: str, hits: Sequence[_SpanHit], unmatched: tuple[str, ...]
+        self,
+        text: str,
+        hits: Sequence[_SpanHit],
+        unmatched: tuple[str, ...],
+        tokens: Sequence[Token],
     ) -> MedicineMatch:
-        combined: set[frozenset[str]] = {frozenset()}
-        ambiguous = False
-        for hit in hits:
-            ambiguous = ambiguous or len(hit.formulas) > 1
-            combined = {done | set(formula) for done in combined for formula in hit.formulas}
-            if len(combined) > MAX_FORMULAS:
-                combined = {frozenset().union(*combined)}
-        formulas = tuple(sorted(tuple(sorted(formula)) for formula in combined))
-        ingredients = tuple(sorted(set().union(*combined)))
+        formulas = _combine_formulas(hits)
+        ingredients = tuple(sorted({i for formula in formulas for i in formula}))
+        route = self._entry_route(tokens, hits)
         classes: set[str] = set()
         unclassified: list[str] = []
+        undecided: list[UndecidedClass] = []
         for ingredient in ingredients:
-            found = self._classes_by_ingredient.get(ingredient)
-            if found:
-                classes |= found
-            elif found is None and not self.pharm_classes(ingredient):
-                # Fail closed only where nobody has classified the ingredient: no curated row
-                # (a "none" row records a reviewed ingredient in no rule class) and no FDA
-                # pharmacologic class. Rule classes were seeded from every FDA class string,
-                # so an ingredient whose FDA classes map to no rule class has been checked.
+            standing = self._ingredient_standing(ingredient)
+            for rule_class, systemic_only in standing.members:
+                if not (systemic_only and route == ROUTE_LOCAL):
+                    classes.add(rule_class)
+            undecided.extend(standing.undecided)
+            if standing.unclassified:
                 unclassified.append(ingredient)
         return MedicineMatch(
             input=text,
-            status=AMBIGUOUS if ambiguous or len(formulas) > 1 else RECOGNISED,
+            status=AMBIGUOUS if len(formulas) > 1 else RECOGNISED,
             matched=" + ".join(hit.key for hit in hits),
             via="; ".join(dict.fromkeys(hit.via for hit in hits)),
             ingredients=ingredients,
@@ -644,48 +1105,130 @@ class MedicineVocabulary:
             suggestions=(),
             formulas=formulas,
             unmatched=unmatched,
+            undecided=tuple(undecided),
+            route=route,
+            strengths_mg=_strengths_mg(tokens, formulas),
+            implied_conditions=self._conditions_implied_by_classes(classes),
         )
 
+    def _entry_route(self, tokens: Sequence[Token], hits: Sequence[_SpanHit]) -> str:
+        """``"local"`` when the entry names a local form, or every matched name is local-only.
+
+        A local form word counts only for an entry that matched one name and has no word
+        for a form taken into the body: in "prednisone and tacrolimus ointment" the
+        ointment says nothing about the prednisone.
+        """
+        if hits and all(hit.via != VIA_ALIAS and hit.key in self._local_names for hit in hits):
+            return ROUTE_LOCAL
+        words = {t.text for t in tokens if t.kind == WORD}
+        if len(hits) == 1 and words & LOCAL_FORM_WORDS and not words & SYSTEMIC_FORM_WORDS:
+            return ROUTE_LOCAL
+        return ""
+
+    def _ingredient_standing(self, ingredient: str) -> _IngredientStanding:
+        """How an ingredient stands with every class (members, undecided, unclassified)."""
+        standing = self._standing.get(ingredient)
+        if standing is not None:
+            return standing
+        signals = self.signals(ingredient)
+        members: list[tuple[str, bool]] = []
+        undecided: list[UndecidedClass] = []
+        for rule_class in sorted(RULE_CLASSES):
+            row = self._decision(ingredient, rule_class)
+            if row is not None:
+                if row.decision == DECISION_IN:
+                    members.append((rule_class, row.systemic_only))
+                continue
+            matching = self._neighbourhood_signals(rule_class, signals)
+            if matching:
+                undecided.append(UndecidedClass(ingredient, rule_class, matching))
+        standing = _IngredientStanding(
+            members=tuple(members),
+            undecided=tuple(undecided),
+            # Fail closed where nobody has classified the ingredient: no curated row (a
+            # "none" row records a reviewed ingredient in no rule class) and no signal.
+            # An ingredient with signals outside every neighbourhood is decided out.
+            unclassified=ingredient not in self._curated_ingredients and not signals,
+        )
+        self._standing[ingredient] = standing
+        return standing
+
+    def _decision(self, ingredient: str, rule_class: str) -> RuleClassRow | None:
+        """The curated row deciding ``ingredient`` for ``rule_class``, if any."""
+        row = self._decisions.get((ingredient, rule_class))
+        if row is not None:
+            return row
+        for narrower, wider in CLASS_IMPLIES.items():
+            if rule_class in wider:
+                narrow_row = self._decisions.get((ingredient, narrower))
+                if narrow_row is not None and narrow_row.decision == DECISION_IN:
+                    return narrow_row
+        return self._none_rows.get(ingredient)
+
+    def _neighbourhood_signals(self, rule_class: str, signals: Sequence[str]) -> tuple[str, ...]:
+        pattern = self._neighbourhoods.get(rule_class)
+        if pattern is None:
+            return ()
+        return tuple(signal for signal in signals if pattern.search(signal))
+
+    def _conditions_implied_by_classes(self, classes: Iterable[str]) -> tuple[str, ...]:
+        direct = [slug for c in sorted(classes) for slug in self._implied_by_class.get(c, ())]
+        return self._implication_closure(direct, exclude=())
+
+    def _implication_closure(self, slugs: Iterable[str], exclude: Iterable[str]) -> tuple[str, ...]:
+        """``slugs``, their ancestors and what they imply in turn, minus ``exclude``."""
+        found: dict[str, None] = {}
+        pending = list(slugs)
+        while pending:
+            slug = pending.pop(0)
+            if slug in found:
+                continue
+            found[slug] = None
+            pending.extend(self._concepts[slug].parents)
+            pending.extend(self._implied_by_condition.get(slug, ()))
+        excluded = set(exclude)
+        return tuple(slug for slug in found if slug not in excluded)
+
     def _suggest_medicines(self, tokens: Sequence[Token]) -> tuple[str, ...]:
-        """Close spellings of the entry (or of its words); never applied automatically."""
+        """Close spellings of the entry (or of its words); never applied automatically.
+
+        Ranked by fewest edits (a swap of two neighbouring letters counts as one edit,
+        so "codiene" is one edit from codeine), then by rapidfuzz ratio, then by name.
+        """
         words = [t.text for t in tokens if t.kind == WORD and self._is_significant(t.text)]
         if not words:
             return ()
         queries = [" ".join(words)[:MAX_FUZZY_QUERY_CHARS]]
         if len(words) > 1:
             queries.extend(words[:5])
-        found: dict[str, float] = {}
+        found: dict[str, tuple[int, float]] = {}
         for query in queries:
-            for name, score in self._fuzzy_medicine_names(query):
-                found[name] = max(score, found.get(name, 0.0))
+            for name, rank in self._fuzzy_medicine_names(query):
+                found[name] = min(rank, found.get(name, rank))
             if found:
                 break
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        ranked = sorted(found.items(), key=lambda item: (item[1], item[0]))
         return tuple(name for name, _ in ranked[:MAX_SUGGESTIONS])
 
-    def _fuzzy_medicine_names(self, query: str) -> list[tuple[str, float]]:
+    def _fuzzy_medicine_names(self, query: str) -> list[tuple[str, tuple[int, float]]]:
+        """Index names close to ``query``, each with its rank ``(edits, -ratio)``."""
         if len(query) < MIN_SUGGESTION_QUERY_CHARS or not any(c.isalpha() for c in query):
             return []
-        from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed on a miss)
-
-        choices = self._choices_near_length(len(query))
-        results = process.extract(
+        return _close_spellings(
             query,
-            choices,
-            scorer=fuzz.ratio,
-            score_cutoff=MEDICINE_SUGGESTION_MIN_SCORE,
-            limit=MAX_SUGGESTIONS * 2,
+            self._choices_near_length(len(query)),
+            MEDICINE_SUGGESTION_MIN_SCORE,
+            MAX_SUGGESTIONS * 2,
+            longest_choice=len(query) + _length_spread(len(query)),
         )
-        return [(choice, float(score)) for choice, score, _ in results]
 
     def _choices_near_length(self, length: int) -> list[str]:
-        # A ratio of 88 or more is impossible between strings whose lengths differ by
-        # more than a quarter, so only keys of a similar length are compared.
+        # Only keys of a similar length can be close (see _length_spread).
         cached = self._choices_by_query_length.get(length)
         if cached is not None:
             return cached
         by_length = self._suggestion_choices()
-        spread = max(2, length // 4)
+        spread = _length_spread(length)
         choices = [
             key
             for size in range(max(1, length - spread), length + spread + 1)
@@ -740,7 +1283,7 @@ class MedicineVocabulary:
                 if found:
                     key, length = found
                     matched.append(key)
-                    slugs[self._condition_keys[key]] = None
+                    slugs.update(dict.fromkeys(self._condition_keys[key]))
                     index += length
                     continue
                 word = segment[index].text
@@ -767,21 +1310,85 @@ class MedicineVocabulary:
         query = query[:MAX_FUZZY_QUERY_CHARS]
         if len(query) < MIN_SUGGESTION_QUERY_CHARS or not any(c.isalpha() for c in query):
             return ()
-        from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed on a miss)
-
-        results = process.extract(
-            query,
-            list(self._condition_keys),
-            scorer=fuzz.ratio,
-            score_cutoff=CONDITION_SUGGESTION_MIN_SCORE,
-            limit=MAX_SUGGESTIONS * 3,
+        results = _close_spellings(
+            query, list(self._condition_keys), CONDITION_SUGGESTION_MIN_SCORE, MAX_SUGGESTIONS * 3
         )
         labels: list[str] = []
-        for key, _score, _ in results:
-            label = self._concepts[self._condition_keys[key]].label
-            if label not in labels:
-                labels.append(label)
+        for key, _rank in sorted(results, key=lambda item: (item[1], item[0])):
+            for slug in self._condition_keys[key]:
+                label = self._concepts[slug].label
+                if label not in labels:
+                    labels.append(label)
         return tuple(labels[:MAX_SUGGESTIONS])
+
+
+#: Below this many characters an edit-distance suggestion must be a swap of two
+#: neighbouring letters: one other edit turns many ordinary short words into some product
+#: name ("paper" into "paser", "garden" into "gardan").
+MIN_CHARS_FOR_ANY_EDIT = 7
+
+
+def _length_spread(length: int) -> int:
+    """How much longer or shorter than the query a suggested name may be.
+
+    A ratio of 88 or more is impossible between strings whose lengths differ by more than
+    a quarter, and ``_max_edits`` never exceeds this spread.
+    """
+    return max(2, length // 4)
+
+
+def _max_edits(length: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) a suggestion may be away.
+
+    None below five characters (a short word is a few edits from many names); one up to
+    eight ("codiene", "Percoset"); two up to sixteen ("ibuprophen"); three beyond.
+    """
+    if length < 5:
+        return 0
+    if length <= 8:
+        return 1
+    return 2 if length <= 16 else 3
+
+
+def _close_spellings(
+    query: str,
+    choices: Sequence[str],
+    min_ratio: float,
+    limit: int,
+    longest_choice: int | None = None,
+) -> list[tuple[str, tuple[int, float]]]:
+    """Choices within ``_max_edits`` (optimal string alignment) or a ratio of ``min_ratio``.
+
+    The ratio (rapidfuzz's normalised Indel similarity) finds the missing or extra
+    letter; the edit distance, which counts a swapped or mistyped letter as one edit,
+    finds "codiene" (codeine) and "Percoset" (percocet), which the ratio misses. Each
+    choice comes with its rank ``(edits, -ratio)``.
+
+    One pass over the choices: a ratio of ``min_ratio`` allows at most
+    ``(1 - min_ratio / 100) * (len(query) + len(choice))`` insertions and deletions, and
+    the edit distance is never more than that, so the pass keeps every choice within that
+    many edits (``longest_choice`` bounds ``len(choice)``), then applies both tests.
+    """
+    from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed on a miss)
+    from rapidfuzz.distance import OSA, Levenshtein  # noqa: PLC0415
+
+    length = len(query)
+    edits = _max_edits(length)
+    longest = longest_choice if longest_choice is not None else max(map(len, choices), default=0)
+    ratio_edits = int((1 - min_ratio / 100) * (length + longest))
+    found: list[tuple[str, tuple[int, float]]] = []
+    for choice, distance, _ in process.extract(
+        query, choices, scorer=OSA.distance, score_cutoff=max(edits, ratio_edits), limit=None
+    ):
+        ratio = float(fuzz.ratio(query, choice))
+        if ratio < min_ratio:
+            if distance > edits:
+                continue
+            # A short word: only a swap of two neighbouring letters counts.
+            if length < MIN_CHARS_FOR_ANY_EDIT and Levenshtein.distance(query, choice) <= distance:
+                continue
+        found.append((choice, (int(distance), -ratio)))
+    return sorted(found, key=lambda item: (item[1], item[0]))[:limit]
 
 
 def _describes_a_kind_of_medicine(tokens: Sequence[Token]) -> bool:
@@ -802,6 +1409,102 @@ def _segments(tokens: Iterable[Token]) -> list[list[Token]]:
         else:
             segments[-1].append(token)
     return [segment for segment in segments if segment]
+
+
+def _combine_formulas(hits: Sequence[_SpanHit]) -> tuple[Formula, ...]:
+    """Every ingredient set the matched parts can mean together (one formula from each).
+
+    The combinations are capped: past ``MAX_FORMULAS``, only the first
+    ``MAX_FORMULAS - 1`` (in sorted order) are kept, plus the union of every ingredient of
+    every part, so the result still covers every ingredient, still has several formulas
+    (and so stays ``ambiguous``) and stays small for an entry such as
+    "T3:T3:ROBITUSSIN:ROBITUSSIN".
+    """
+    combined: set[frozenset[str]] = {frozenset()}
+    union: set[str] = set()
+    capped = False
+    for hit in hits:
+        union.update(ingredient for formula in hit.formulas for ingredient in formula)
+        combined = {done | set(formula) for done in combined for formula in hit.formulas}
+        if len(combined) > MAX_FORMULAS:
+            capped = True
+            combined = set(sorted(combined, key=sorted)[: MAX_FORMULAS - 1])
+    formulas = {tuple(sorted(formula)) for formula in combined}
+    if capped:
+        formulas.add(tuple(sorted(union)))
+    return tuple(sorted(formulas))
+
+
+_MASS_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_GLUED_MASS_RE = re.compile(r"(\d+(?:\.\d+)?)([^\W\d_]+)")
+
+
+def _strengths_mg(
+    tokens: Sequence[Token], formulas: Sequence[Formula]
+) -> tuple[tuple[str, float], ...]:
+    """``((ingredient, mg),)`` when the entry states one mass strength of one ingredient."""
+    if len(formulas) != 1 or len(formulas[0]) != 1:
+        return ()
+    chains: list[list[Token]] = []
+    previous_was_dose = False
+    for token in tokens:
+        if token.kind == DOSE:
+            if not previous_was_dose:
+                chains.append([])
+            chains[-1].append(token)
+        previous_was_dose = token.kind == DOSE
+    if len(chains) != 1:
+        return ()
+    milligrams = _mass_milligrams(chains[0])
+    if milligrams is None:
+        return ()
+    return ((formulas[0][0], milligrams),)
+
+
+def _mass_milligrams(chain: Sequence[Token]) -> float | None:
+    """Milligrams of a strength written "50 mg", "50mg" or "500 mcg"; None for anything else."""
+    if len(chain) == 1:
+        glued = _GLUED_MASS_RE.fullmatch(chain[0].text)
+        if glued is None:
+            return None
+        number, unit = glued.groups()
+    elif len(chain) == 2 and _MASS_NUMBER_RE.fullmatch(chain[0].text):
+        number, unit = chain[0].text, chain[1].text
+    else:
+        return None
+    factor = MASS_UNIT_MG.get(unit)
+    value = float(number) * factor if factor is not None else 0.0
+    return round(value, 6) if value > 0 else None
+
+
+def _split_bar(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split("|") if part.strip())
+
+
+def _rule_class_row(row: Mapping[str, str]) -> RuleClassRow:
+    signals = row.get("signals")
+    return RuleClassRow(
+        ingredient=row["ingredient"].strip().lower(),
+        rule_class=row["rule_class"].strip(),
+        fda_classes=signals if signals is not None else row.get("fda_classes", ""),
+        note=row.get("note", ""),
+        source=row.get("source", ""),
+        decision=(row.get("decision") or DECISION_IN).strip().lower(),
+        systemic_only=(row.get("systemic_only") or "").strip().lower() == "yes",
+    )
+
+
+def _check_rule_class_row(row: RuleClassRow) -> None:
+    if row.rule_class not in RULE_CLASSES | {NO_RULE_CLASS}:
+        raise ValueError(f"rule_classes.tsv: unknown rule class {row.rule_class!r}")
+    if not row.source.strip():
+        raise ValueError(f"rule_classes.tsv: no source for {row.ingredient!r}")
+    if row.decision not in (DECISION_IN, DECISION_OUT):
+        raise ValueError(f"rule_classes.tsv: {row.ingredient!r}: decision must be in or out")
+    if row.rule_class == NO_RULE_CLASS and row.decision != DECISION_OUT:
+        raise ValueError(f"rule_classes.tsv: {row.ingredient!r}: a 'none' row is 'out'")
+    if row.systemic_only and row.decision != DECISION_IN:
+        raise ValueError(f"rule_classes.tsv: {row.ingredient!r}: systemic_only on an 'out' row")
 
 
 def _unrecognised_medicine(text: str) -> MedicineMatch:
@@ -838,4 +1541,5 @@ def load_vocabulary() -> MedicineVocabulary:
         rule_class_rows=_read_tsv(curated["rule_classes.tsv"]),
         condition_rows=_read_tsv(curated["conditions.tsv"]),
         curated_version=f"sha256:{digest.hexdigest()[:12]}",
+        signal_rows=_read_tsv(curated["rule_class_signals.tsv"]),
     )

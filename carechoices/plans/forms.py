@@ -7,18 +7,34 @@ from typing import Any
 from django import forms
 
 from carechoices.screening.forms import InputErrorFormMixin, input_lines
+from carechoices.screening.limits import LIMITS
+
+OPIOID_CHOICES = [
+    ("", "I don't take opioids, or I'm not sure"),
+    ("yes", "Yes, I take opioid pain medicine every day"),
+    ("no", "No, not every day"),
+]
 
 
 class PlanForm(InputErrorFormMixin, forms.Form):
     therapy = forms.CharField(widget=forms.HiddenInput)
     start_date = forms.DateField(
         label="When do you plan to start?", widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="If you take opioids, the plan begins with the wash-out on this date.",
+        help_text="Today or later. If you take opioids, the plan begins with the wait for them to leave your body.",
     )
     time_zone = forms.CharField(
         label="Your time zone", max_length=64, initial="",
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "data-browser-zone": ""}),
         help_text="e.g. Europe/London or America/New_York. Calendar reminders use it.",
+    )
+    protocol = forms.ChoiceField(
+        label="Which dosing schedule?", required=False,
+        help_text="Leave as it is unless your prescriber chose a schedule.",
+    )
+    start_dose_mg = forms.DecimalField(
+        label="Start dose your prescriber gave you (mg)", required=False, min_value=0,
+        max_value=LIMITS["dose_mg"], decimal_places=3,
+        help_text="Only for a schedule whose source does not say which dose to start at.",
     )
     medicines = forms.CharField(label="Medicines and supplements you take", required=False,
                                 widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line.")
@@ -27,7 +43,26 @@ class PlanForm(InputErrorFormMixin, forms.Form):
     surgery_planned = forms.BooleanField(label="I have surgery planned", required=False)
     surgery_date = forms.DateField(label="Date of planned surgery, if known", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
+    dose_mg = forms.DecimalField(
+        label="Dose of the therapy you take or plan (mg), if known", required=False, min_value=0,
+        max_value=LIMITS["dose_mg"], decimal_places=3,
+    )
+    daily_opioid_pain_medicine = forms.ChoiceField(
+        label="Do you take opioid pain medicine every day?", required=False, choices=OPIOID_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Only matters if you take an opioid: the source's slow wean is for daily use.",
+    )
+    opioid_free_from = forms.DateField(
+        label="Opioid-free from (confirmed by your prescriber)", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only if you take an opioid and your prescriber has told you from which day it "
+        "will have left your body. Without it the plan cannot date your first dose.",
+    )
     prescriber_decision = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, protocol_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].choices = [("", "The standard schedule for me")] + list(protocol_choices or [])
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -42,11 +77,22 @@ class PlanForm(InputErrorFormMixin, forms.Form):
             payload["procedures"] = [{"type": "surgery", "date": data["surgery_date"].isoformat()}]
         elif data.get("surgery_planned"):
             payload["procedures"] = [{"type": "surgery", "date": None}]
+        if data.get("dose_mg") is not None:
+            payload["dose_mg"] = float(data["dose_mg"])
+        if data.get("protocol"):
+            payload["protocol"] = data["protocol"]
+        if data.get("start_dose_mg") is not None:
+            payload["start_dose_mg"] = str(data["start_dose_mg"])
+        if data.get("daily_opioid_pain_medicine") in ("yes", "no"):
+            payload["daily_opioid_pain_medicine"] = data["daily_opioid_pain_medicine"] == "yes"
+        if data.get("opioid_free_from"):
+            payload["opioid_free_from"] = data["opioid_free_from"].isoformat()
         if data.get("prescriber_decision", "").strip():
             payload["prescriber_decision"] = data["prescriber_decision"].strip()
         return payload
 
     def hidden_fields_for_downloads(self) -> list[tuple[str, str]]:
+        """The request again as hidden fields, so the downloads recompute the same plan."""
         payload = self.payload()
         fields = [
             ("therapy", payload["therapy"]),
@@ -59,6 +105,10 @@ class PlanForm(InputErrorFormMixin, forms.Form):
             fields.append(("surgery_planned", "on"))
             if procedure["date"]:
                 fields.append(("surgery_date", procedure["date"]))
-        if payload.get("prescriber_decision"):
-            fields.append(("prescriber_decision", payload["prescriber_decision"]))
+        for name in ("dose_mg", "protocol", "start_dose_mg", "opioid_free_from", "prescriber_decision"):
+            if payload.get(name) is not None:
+                value = payload[name]
+                fields.append((name, f"{value:g}" if isinstance(value, float) else str(value)))
+        if "daily_opioid_pain_medicine" in payload:
+            fields.append(("daily_opioid_pain_medicine", "yes" if payload["daily_opioid_pain_medicine"] else "no"))
         return fields

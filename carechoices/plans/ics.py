@@ -1,22 +1,25 @@
 """Render a start plan as an iCalendar (RFC 5545) file a person can import.
 
-What the calendar holds:
+What the calendar holds (it dates only what the plan dates):
 
-* each bounded titration step: one timed event at the dose time in the person's zone (with
-  its TZID and a VTIMEZONE), repeating daily with ``RRULE:FREQ=DAILY;COUNT=<days in step>``.
-  COUNT rather than UNTIL keeps the step exact without converting to UTC, and the clock
-  time stays local across daylight-saving changes;
-* the open-ended maintenance step: one event on its first day, *not* repeating: how long to
-  stay on the therapy is for the prescriber, so the calendar does not promise it forever;
-* a wash-out hold: an all-day event spanning the hold (``DTEND`` is the day after its end);
-* a surgery hold: an all-day event on the day the stop begins, and a restart reminder on the
-  day after the procedure stating the restart condition;
+* a step with a fixed first day: one timed event at the dose time in the person's zone (with its
+  TZID and a VTIMEZONE), repeating daily for the days the step certainly lasts (the shortest
+  duration the source gives, cut short by a stop for surgery), ``RRULE:FREQ=DAILY;COUNT=<n>``;
+  an open-ended step gets a single, non-repeating event: how long to stay on it is for the
+  prescriber;
+* a step whose first day is a range (the step before it lasts 7–14 days): one all-day event
+  spanning the days it may begin, saying the prescriber decides the day within it;
+* an undated plan (waiting for an opioid to leave the body) has no dose events at all;
+* holds: the opioid wean spans its days up to its latest end; the wait for an opioid to clear
+  is one all-day event on its first day (no end is dated); a stop for surgery is an all-day
+  event on the day it begins plus a restart reminder the day after the procedure;
 * a stopped plan: a single all-day event on the requested start date saying not to start.
 
 Output is deterministic: UIDs are hashes of each event's content and ``DTSTAMP`` comes from
 the ``stamp`` argument (default: midnight UTC on the plan's start date), so the same plan
 always gives the same bytes and a re-import updates events instead of duplicating them.
 Any prescriber decision is repeated in the calendar description and in every event.
+Descriptions use human dates; references are numbered, never shown by their internal keys.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from carechoices.plans.domain import (
     format_dose,
     unique_references,
 )
+from carechoices.screening.wording import days_phrase, human_date, human_date_range
 
 PRODID = "-//CareChoices//Personal start plan//EN"
 UID_DOMAIN = "plans.carechoices"
@@ -92,7 +96,7 @@ def plan_to_ics(
     for event in events:
         calendar.add_component(event)
     # A VTIMEZONE only needs to cover the plan's own dates (plus a margin either side).
-    days = [_event_day(event) for event in events]
+    days = [_event_day(event) for event in events] or [plan.start_date]
     calendar.add_missing_timezones(
         first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=732)
     )
@@ -112,7 +116,7 @@ class _Renderer:
     def events(self) -> list[Event]:
         if self.plan.stopped:
             return [self._stopped_event()]
-        events = [self._step_event(number, step) for number, step in enumerate(self.plan.steps)]
+        events = [event for step in self.plan.steps if (event := self._step_event(step)) is not None]
         for hold in self.plan.holds:
             events.append(self._hold_event(hold))
             if hold.kind == "surgery" and hold.procedure_date is not None:
@@ -126,6 +130,8 @@ class _Renderer:
         ]
         if self.plan.stopped and self.plan.stop_reason:
             lines.append(self.plan.stop_reason)
+        if not self.plan.stopped and self.plan.first_dose_date is None and self.plan.first_dose_note:
+            lines.append(f"First dose: not dated, {self.plan.first_dose_note}.")
         lines.extend(
             warning.text for warning in self.plan.warnings if not warning.prescriber_decision
         )
@@ -135,30 +141,44 @@ class _Renderer:
 
     # --- events ---------------------------------------------------------------------------
 
-    def _step_event(self, number: int, step: TitrationStep) -> Event:
+    def _step_event(self, step: TitrationStep) -> Event | None:
+        if step.start is None:
+            return None  # an undated plan puts no doses in the calendar
         dose = f"{format_dose(step.dose_mg)} mg"
-        summary = f"{self.label} {dose} {step.timing}".strip()
-        if step.days is None:
-            schedule = (
-                f"From {step.start.isoformat()} on: {dose} {step.timing}, every day, until "
-                "your prescriber tells you otherwise. This reminder does not repeat."
-            )
+        total = len(self.plan.steps)
+        if step.open_ended:
+            lasts = "every day from then on, until your prescriber tells you otherwise"
         else:
-            assert step.end is not None  # a step with a day count has a last day
-            schedule = (
-                f"{dose} {step.timing}, every day from {step.start.isoformat()} to "
-                f"{step.end.isoformat()} ({step.days} days)."
+            assert step.min_days is not None and step.max_days is not None
+            lasts = f"every day for {days_phrase(step.min_days, step.max_days)}, as your prescriber decides"
+        if step.ends_before is not None:
+            lasts += f"; take none from {human_date(step.ends_before)} (surgery)"
+        if step.latest_start is not None and step.latest_start != step.start:
+            summary = f"{self.label}: move to {dose} {step.timing} on one of these days".strip()
+            heading = (
+                f"Step {step.number} of {total}: {dose} {step.timing}, starting on a day between "
+                f"{human_date_range(step.start, step.latest_start)} that you agree with your "
+                f"prescriber, then {lasts}."
             )
-        heading = f"Step {number + 1} of {len(self.plan.steps)}. {schedule}"
+            return self._event(
+                key=("step-window", str(step.number), step.start.isoformat(), str(step.dose_mg)),
+                summary=summary,
+                start=step.start,
+                end=step.latest_start + timedelta(days=1),
+                description=self._description([heading, step.note], step.references),
+            )
+        summary = f"{self.label} {dose} {step.timing}".strip()
+        heading = f"Step {step.number} of {total}: {dose} {step.timing} from {human_date(step.start)}, {lasts}."
         event = self._event(
-            key=("step", str(number), step.start.isoformat(), str(step.dose_mg)),
+            key=("step", str(step.number), step.start.isoformat(), str(step.dose_mg)),
             summary=summary,
             start=datetime.combine(step.start, self.plan.dose_time, tzinfo=self.zone),
             end=None,
             description=self._description([heading, step.note], step.references),
         )
-        if step.days is not None:
-            event.add("RRULE", {"FREQ": "DAILY", "COUNT": step.days})
+        count = self._certain_days(step)
+        if count is not None and count > 1:
+            event.add("RRULE", {"FREQ": "DAILY", "COUNT": count})
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
         alarm.add("DESCRIPTION", summary)
@@ -166,18 +186,32 @@ class _Renderer:
         event.add_component(alarm)
         return event
 
+    @staticmethod
+    def _certain_days(step: TitrationStep) -> int | None:
+        """Days the step surely lasts: its shortest duration, cut by a stop for surgery."""
+        assert step.start is not None
+        days = step.min_days
+        if step.ends_before is not None:
+            before_stop = (step.ends_before - step.start).days
+            days = before_stop if days is None else min(days, before_stop)
+        return days
+
     def _hold_event(self, hold: Hold) -> Event:
-        if hold.kind == "washout":
-            summary = f"No {self.label} yet: opioid wash-out with your physician"
+        if hold.kind == "opioid-wean":
+            summary = f"No {self.label} yet: slow wean off opioids with your physician"
+            last_day = hold.latest_end or hold.end or hold.start
+        elif hold.kind == "opioid-clearance":
+            summary = f"No {self.label} until the opioid has left your body: ask your prescriber when"
+            last_day = hold.end or hold.start
         else:
-            when = "" if hold.procedure_date is None else f" on {hold.procedure_date.isoformat()}"
+            when = "" if hold.procedure_date is None else f" on {human_date(hold.procedure_date)}"
             summary = f"Stop {self.label} from today: surgery{when}"
-        last_day = hold.start if hold.end is None else hold.end
+            last_day = hold.start
         lines = [hold.reason]
         if hold.restart_condition:
             lines.append(f"Restart: {hold.restart_condition}.")
         return self._event(
-            key=("hold", hold.kind, hold.start.isoformat(), str(hold.end)),
+            key=("hold", hold.kind, hold.start.isoformat(), str(hold.end), str(hold.latest_end)),
             summary=summary,
             start=hold.start,
             end=last_day + timedelta(days=1),
@@ -255,7 +289,8 @@ class _Renderer:
         if cited:
             parts.append("References:")
             parts.extend(
-                f"{ref.id}. {ref.citation}" + (f" {ref.url}" if ref.url else "") for ref in cited
+                f"{number}. {ref.citation}" + (f" {ref.url}" if ref.url else "")
+                for number, ref in enumerate(cited, start=1)
             )
         if self.url:
             parts.append(f"Full plan: {self.url}")

@@ -1,35 +1,58 @@
-"""The start plan as a PDF "to discuss with your doctor" (WeasyPrint, from an HTML template)."""
+"""The start plan as a PDF "to discuss with your doctor" (WeasyPrint, from an HTML template).
+
+What a person typed ends up in this document, so it must never end up in a log: WeasyPrint and
+fontTools log missing glyphs and font subsetting at WARNING with the characters concerned, and
+those loggers are switched off for good (``silence_content_loggers``). Fonts covering the
+scripts people type come from Debian's Noto packages (``make`` installs them).
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 if TYPE_CHECKING:
     from carechoices.plans.service import PlanOutcome
 
+#: Logger trees that may repeat document text (missing glyphs, subset characters) while rendering.
+CONTENT_LOGGERS = ("weasyprint", "fontTools")
+
+
+def silence_content_loggers() -> None:
+    """Stop every record of those logger trees from reaching any handler (idempotent).
+
+    Records of child loggers ("fontTools.subset", "weasyprint.progress") propagate to these
+    parents, which drop them: nothing below CRITICAL is created, and nothing at all travels
+    further up to the root logger's handlers.
+    """
+    for name in CONTENT_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL + 1)
+        logger.propagate = False
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
+silence_content_loggers()
+
 
 def plan_context(outcome: PlanOutcome) -> dict:
-    from carechoices.screening.presenters import VERDICT_TEXT
+    from carechoices.plans.presenters import PlanPresenter
 
-    page = outcome.content.page
-    label, explanation = VERDICT_TEXT[outcome.screen["therapies"][0]["verdict"]]
     return {
-        "verdict_label": label,
-        "verdict_explanation": explanation,
         "outcome": outcome,
         "plan": outcome.json,
-        "page": page,
-        "therapy": outcome.screen["therapies"][0],
-        "generated": timezone.localdate(),
+        "page": outcome.content.page,
+        "view": PlanPresenter(outcome),
     }
 
 
 def plan_pdf(outcome: PlanOutcome, *, base_url: str = "") -> bytes:
-    """Render the plan, the screen's findings, the references and the review's dates to PDF."""
+    """Render the inputs, the screen's findings, the plan, the references and the review's dates."""
     from weasyprint import HTML
 
     html = render_to_string("plans/plan_pdf.html", plan_context(outcome))
+    silence_content_loggers()
     return HTML(string=html, base_url=base_url or None).write_pdf()

@@ -1,52 +1,68 @@
 """One entry point for the start plan, shared by the page, the API and the CLI (Django side).
 
-A plan request is the screen's request for one therapy plus a start date and a time zone. The
-screen runs first; its findings (opioid wash-out, surgery hold, transplant medicines …) shape the
-plan. Plans are computed per request and never stored or logged.
+A plan request is the screen's request for one therapy plus a start date, a time zone and the
+plan's own answers (``plans.limits``). The screen runs first; its typed findings (opioid wait,
+surgery stop, transplant medicines …) shape the plan. Plans are computed per request and never
+stored or logged.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import functools
 import re
-import unicodedata
-import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from carechoices.plans.calculator import NoProtocol, PlanInputError, make_plan
-from carechoices.plans.domain import DosingProtocol, Plan, PlanWarning, ReferenceInfo
+from carechoices.plans.domain import (
+    DosingProtocol,
+    InvalidProtocol,
+    Plan,
+    PlanRequest,
+    PlanWarning,
+    ScheduleStep,
+)
+from carechoices.plans.limits import PLAN_FIELDS, PlanInput, parse_plan_request
 from carechoices.screening.content import TherapyContent, live_therapies
-from carechoices.screening.limits import InputError, parse_date
-from carechoices.screening.service import run_screen
+from carechoices.screening.limits import InputError
+from carechoices.screening.results import InputReading, ScreenResult, TherapyResult
+from carechoices.screening.service import screen_request
 
-PLAN_FIELDS = ("therapy", "start_date", "time_zone", "medicines", "conditions", "procedures", "prescriber_decision", "dose_mg")
-MAX_DECISION_LENGTH = 1000
+__all__ = ["PLAN_FIELDS", "InputError", "PlanOutcome", "protocols_of", "run_plan"]
 
 
 @dataclass
 class PlanOutcome:
-    """A computed plan with the screen behind it and the review it came from."""
+    """A computed plan with the screen behind it, the inputs as entered and the review."""
 
     plan: Plan
-    screen: dict[str, Any]
+    screen: ScreenResult
     content: TherapyContent
+    request: PlanInput
+
+    @property
+    def therapy_result(self) -> TherapyResult:
+        return self.screen.therapy(self.plan.therapy)
+
+    @property
+    def inputs(self) -> tuple[InputReading, ...]:
+        """Every medicine, condition and procedure as entered and how it was read."""
+        return self.screen.inputs
 
     @cached_property
     def json(self) -> dict[str, Any]:
         data = self.plan.to_json()
-        therapy = self.screen["therapies"][0]
+        therapy = self.therapy_result.to_json()
         data["verdict"] = therapy["verdict"]
         data["findings"] = therapy["findings"]
-        data["not_checked"] = self.screen["coverage"]["unrecognised"]
-        data["disclaimer"] = self.screen["disclaimer"]
+        data["inputs"] = [reading.to_json() for reading in self.inputs]
+        data["dose_mg"] = self.request.screen.dose_mg
+        data["not_checked"] = list(self.screen.not_checked)
+        data["disclaimer"] = self.screen.disclaimer
         return data
 
     def ics(self) -> bytes:
@@ -66,125 +82,92 @@ def _short_name(title: str) -> str:
     return match.group(1) if match else title
 
 
-def _date(value: object, field: str) -> datetime.date:
-    parsed = parse_date(value, field)
-    if parsed is None:
-        raise InputError(field, "is required (YYYY-MM-DD)")
-    return parsed
-
-
-def _time_zone(value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise InputError("time_zone", "must be an IANA time zone name such as Europe/London")
-    if value not in _known_time_zones():
-        raise InputError("time_zone", "is not a known IANA time zone name (e.g. Europe/London, America/New_York)")
-    return value
-
-
-@functools.cache
-def _known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) - {"posixrules", "Factory", "localtime"}
-
-
 def protocols_of(content: TherapyContent) -> list[DosingProtocol]:
-    """The review's dosing protocols, as the calculator takes them."""
+    """The review's dosing protocols, as the calculator takes them (block value -> domain)."""
     protocols = []
     for block in content.page.dosing_protocols:
         v = block.value
-        infos = [content.references.get(r.key) for r in v["citations"] if r is not None]
+        if not v.get("protocol_id"):
+            raise InvalidProtocol(f"the protocol {v.get('name')!r} has no id (saved before ids existed)")
         refs = tuple(
-            ReferenceInfo(id=info.id, citation=info.citation, url=info.url) for info in infos if info
+            content.references[r.key] for r in v["citations"] if r is not None and r.key in content.references
+        )
+        steps = tuple(
+            ScheduleStep(step["dose_mg"], step.get("min_days"), step.get("max_days"))
+            for step in v.get("steps") or []
         )
         protocols.append(
             DosingProtocol(
+                protocol_id=v["protocol_id"],
                 name=v["name"],
                 condition=(v.get("condition") or "").strip() or None,
-                start_dose_mg=v["start_dose_mg"],
-                step_mg=v["step_mg"],
-                interval_days=v["interval_days"],
-                target_mg=v["target_mg"],
                 timing=v["timing"],
                 note=v.get("note") or "",
                 references=refs,
+                steps=steps,
+                start_dose_mg=None if steps else v.get("start_dose_mg"),
+                step_mg=None if steps else v.get("step_mg"),
+                interval_days=None if steps else v.get("interval_days"),
+                target_mg=None if steps else v.get("target_mg"),
             )
         )
     return protocols
 
 
-@sensitive_variables("payload", "screen_payload", "decision")
-def run_plan(payload: object, *, today: datetime.date | None = None) -> PlanOutcome:
+@sensitive_variables("payload", "request", "decision")
+def run_plan(payload: object, *, today=None) -> PlanOutcome:
     """Validate ``payload``, screen it for the one therapy, and compute the plan.
 
     Raises ``InputError`` naming the field for anything the plan cannot use.
     """
-    if not isinstance(payload, Mapping):
-        raise InputError("body", "must be a JSON object")
-    for key in payload:
-        if key not in PLAN_FIELDS:
-            raise InputError(str(key)[:40], f"is not a plan field; use {', '.join(PLAN_FIELDS)}")
     therapies = live_therapies()
-    slug = payload.get("therapy")
-    if not isinstance(slug, str) or slug not in therapies:
-        raise InputError("therapy", "must be the slug of a published therapy review, e.g. low-dose-naltrexone")
-    content = therapies[slug]
-    protocols = protocols_of(content)
+    request = parse_plan_request(payload, therapy_slugs=list(therapies), today=today)
+    content = therapies[request.therapy]
+    try:
+        protocols = protocols_of(content)
+    except InvalidProtocol as exc:  # content the calculator cannot use: an editorial error
+        raise InputError("therapy", f"this review's dosing protocol cannot be used yet ({exc})") from exc
     if not protocols:
         raise InputError("therapy", "this therapy has no reviewed dosing protocol yet, so no plan can be made")
-    if "start_date" not in payload:
-        raise InputError("start_date", "is required (YYYY-MM-DD)")
-    start = _date(payload["start_date"], "start_date")
-    zone = _time_zone(payload.get("time_zone", "UTC"))
-    decision = payload.get("prescriber_decision")
-    if decision is not None and (
-        not isinstance(decision, str)
-        or len(decision) > MAX_DECISION_LENGTH
-        or any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r" for ch in decision)
-    ):
-        raise InputError(
-            "prescriber_decision",
-            f"must be text of at most {MAX_DECISION_LENGTH} characters without control characters",
-        )
-
-    screen_payload = {"therapies": [slug]}
-    for key in ("medicines", "conditions", "procedures", "dose_mg"):
-        if key in payload:
-            screen_payload[key] = payload[key]
-    screen = run_screen(screen_payload, today=today, require_input=False)
-    for index, procedure in enumerate(screen_payload.get("procedures") or []):
-        when = procedure.get("date") if isinstance(procedure, Mapping) else None
-        if when and datetime.date.fromisoformat(when) < start:
-            raise InputError(f"procedures[{index}].date", "is before the start date; a plan starts before the surgery it plans around")
+    screen = screen_request(request.screen, today=request.today)
     concepts = frozenset(
-        concept
-        for item in screen["inputs"]
-        if item["kind"] == "condition" and item["status"] in ("recognised", "ambiguous")
-        for concept in item["ingredients"]
+        concept for reading in screen.inputs if reading.kind == "condition" and reading.screened
+        for concept in reading.ingredients
     )
-    from carechoices.plans.domain import PlanRequest
-
-    request = PlanRequest(
-        therapy=slug,
-        start_date=start,
-        time_zone=zone,
+    plan_request = PlanRequest(
+        therapy=request.therapy,
+        start_date=request.start_date,
+        time_zone=request.time_zone,
         conditions=concepts,
-        findings=tuple(screen["therapies"][0]["findings"]),
-        prescriber_decision=decision.strip() if isinstance(decision, str) and decision.strip() else None,
+        findings=screen.therapy(request.therapy).findings,
+        prescriber_decision=request.prescriber_decision,
+        protocol_id=request.protocol_id,
+        start_dose_mg=request.start_dose_mg,
+        daily_opioid_pain_medicine=request.daily_opioid_pain_medicine,
+        opioid_free_from=request.opioid_free_from,
     )
     try:
-        plan = make_plan(request, protocols, today=today or timezone.localdate())
+        plan = make_plan(plan_request, protocols, today=request.today)
     except PlanInputError as exc:
         raise InputError(exc.field, exc.message) from exc
     except NoProtocol as exc:
         raise InputError("therapy", "no dosing protocol applies to this therapy") from exc
-    not_checked = screen["coverage"]["unrecognised"]
-    if not_checked:
+    if screen.not_checked:
         warning = PlanWarning(
             severity="caution",
-            text="We could not check everything you entered: " + "; ".join(not_checked)
+            text="We could not check everything you entered: " + "; ".join(screen.not_checked)
             + ". Ask your pharmacist about these before you start.",
         )
         plan = dataclasses.replace(plan, warnings=(warning, *plan.warnings))
-    return PlanOutcome(plan=plan, screen=screen, content=content)
+    return PlanOutcome(plan=plan, screen=screen, content=content, request=request)
 
 
-__all__ = ["InputError", "PlanOutcome", "run_plan"]
+def protocol_choices(content: TherapyContent) -> Sequence[tuple[str, str]]:
+    """(id, label) of the review's protocols, for the plan form."""
+    choices = []
+    for protocol in protocols_of(content):
+        label = protocol.name
+        if protocol.needs_start_dose:
+            label += " (needs your prescriber's start dose)"
+        choices.append((protocol.protocol_id, label))
+    return choices

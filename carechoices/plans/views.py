@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -11,21 +9,25 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from carechoices.plans.forms import PlanForm
-from carechoices.plans.service import run_plan
+from carechoices.plans.presenters import PlanPresenter
+from carechoices.plans.service import protocol_choices, run_plan
 from carechoices.screening.content import live_therapies
-from carechoices.screening.limits import InputError
+from carechoices.screening.limits import InputError, known_time_zones
 
 DOWNLOADS = [("calendar", "Download calendar (.ics)"), ("pdf", "Download PDF for your doctor")]
 
 
 def _plan_or_form(request):
     data = request.POST
-    form = PlanForm(data)
     content = live_therapies().get(data.get("therapy", ""))
+    choices = protocol_choices(content) if content else []
+    form = PlanForm(data, protocol_choices=choices)
     context = {"form": form, "page": content.page if content else None,
-               "time_zones": sorted(zoneinfo.available_timezones())}
+               "time_zones": sorted(known_time_zones())}
     if "start_date" not in data:  # arriving from the screen's results: ask for the dates first
-        form = PlanForm(initial={k: v for k, v in data.items() if k in PlanForm.base_fields})
+        form = PlanForm(
+            initial={k: v for k, v in data.items() if k in PlanForm.base_fields}, protocol_choices=choices
+        )
         context["form"] = form
         return None, context, 200
     if not form.is_valid():
@@ -35,12 +37,15 @@ def _plan_or_form(request):
     except InputError as exc:
         form.add_input_error(exc)
         return None, context, 400
-    context.update(outcome=outcome, plan=outcome.json, page=outcome.content.page,
+    context.update(outcome=outcome, plan=outcome.json, page=outcome.content.page, view=PlanPresenter(outcome),
                    hidden_fields=form.hidden_fields_for_downloads(), downloads=DOWNLOADS)
     return outcome, context, 200
 
 
-_SENSITIVE = ("medicines", "conditions", "surgery_date", "start_date", "time_zone", "prescriber_decision")
+_SENSITIVE = (
+    "medicines", "conditions", "surgery_date", "start_date", "time_zone", "prescriber_decision",
+    "dose_mg", "start_dose_mg", "opioid_free_from", "daily_opioid_pain_medicine",
+)
 
 
 @never_cache

@@ -64,15 +64,17 @@ def _rule(block_value, infos: dict[str, ReferenceInfo]) -> Rule:
         severity=v["severity"],
         any_of=_triggers(v["any_of"]),
         all_of=_triggers(v.get("all_of")),
+        none_of=_triggers(v.get("none_of")),
         min_dose_mg=float(dose) if isinstance(dose, (Decimal, int, float)) else None,
         summary=strip_markers(v["plain_text"]),
         detail=strip_markers(v["professional_text"]),
         action=strip_markers(v["action"]),
         timing=Timing(
             kind=timing["kind"],
-            min_days=int(timing["min_days"]),
-            max_days=int(timing["max_days"]),
+            min_days=int(timing.get("min_days") or 0),
+            max_days=int(timing.get("max_days") or 0),
             restart=timing.get("restart") or "",
+            wean_for=timing.get("wean_for") or "",
         )
         if timing.get("kind")
         else None,
@@ -98,6 +100,7 @@ def compile_therapy(page: TherapyPage) -> TherapyContent:
             rules=rules,
             updated=page.last_update,
             rules_reviewed=bool(rules),
+            active_ingredients=page.active_ingredient_names,
         ),
         references=infos,
     )

@@ -1,13 +1,20 @@
-"""The personal safety screen: a pure function from a request, rules and a vocabulary to JSON.
+"""The personal safety screen: a pure function from a request, rules and a vocabulary to a result.
 
-``screen`` returns exactly the contract in PRODUCT.md ("The screen's contract"). The safety
-semantics it keeps:
+``screen`` returns a typed :class:`~carechoices.screening.results.ScreenResult`; its ``to_json()``
+is exactly the contract in PRODUCT.md ("The screen's contract"). The safety semantics it keeps:
 
 * It never says "safe"; the best verdict is ``no-known-concerns``, given only when every input
-  was recognised and every recognised ingredient has been classified.
-* Suggestions (fuzzy matches) are shown but never screened. Ambiguous brands are screened on
-  the union of their ingredients and say so in ``via``.
-* A dose-limited rule with no dose given still shows, as ``info`` (fail-safe, never dropped).
+  was recognised and every recognised ingredient is decided for every rule class a signal ties it
+  to. An ingredient that no curated row decides is *not checked*, like an unrecognised name.
+* Suggestions (fuzzy matches) are shown but never screened. Ambiguous brands and conditions are
+  screened on the union of their meanings and say so in ``via``.
+* The therapy itself counts: a medicine containing the therapy's own active ingredient is a
+  finding, and dose rules read that medicine's strength as well as the dose given.
+* A dose-limited rule is never silent: with no dose it shows as ``info`` (it may apply), and with
+  a dose below its threshold as ``info`` too (it was considered and does not apply).
+* Conditions that medicines imply count: an immunosuppressant implies "immunosuppressed".
+* Dates are relative to ``today`` (the day of the request in the person's time zone): a stop day
+  already passed, or a procedure today or tomorrow, is said plainly.
 
 Verdict rank (``models.VERDICT_RANK``): avoid > caution > incomplete > info > no-known-concerns.
 Adding an input can only add matches, so a verdict never moves down this order.
@@ -20,6 +27,7 @@ import datetime
 import functools
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +39,7 @@ from carechoices.screening.models import (
     SCREENED_STATUSES,
     SEVERITIES,
     Procedure,
+    ReferenceInfo,
     Rule,
     ScreenRequest,
     TherapyRules,
@@ -38,6 +47,18 @@ from carechoices.screening.models import (
     Trigger,
     Vocabulary,
 )
+from carechoices.screening.results import (
+    DataSource,
+    Finding,
+    FindingDates,
+    InputReading,
+    ProcedureStop,
+    ScreenResult,
+    TherapyResult,
+    TriggeredBy,
+    WaitUntilCleared,
+)
+from carechoices.screening.wording import days_phrase, human_date, human_date_range, mg
 
 DISCLAIMER: Final[str] = (
     "This screen gives information, not medical advice. Before you start, stop or change "
@@ -46,6 +67,18 @@ DISCLAIMER: Final[str] = (
 )
 
 RULES_SOURCE_NAME: Final[str] = "CareChoices rules"
+
+#: The source of the "already taking its active ingredient" finding: what a product contains is
+#: a fact of the FDA product data the vocabulary is built from.
+FDA_PRODUCT_DATA: Final[ReferenceInfo] = ReferenceInfo(
+    id="fda-product-data",
+    citation=(
+        "U.S. Food and Drug Administration. National Drug Code Directory and UNII Names "
+        "(public-domain product and substance data; versions as listed under the screen's "
+        "data sources)."
+    ),
+    url=None,
+)
 
 _SEVERITY_ORDER: Final[dict[str, int]] = {name: i for i, name in enumerate(SEVERITIES)}
 
@@ -67,40 +100,38 @@ class _Hit:
     via: str
     procedure: Procedure | None = dataclasses.field(default=None, compare=False)
     # Lower = more direct (the ingredient itself, the person's own condition rather than an
-    # ancestor); when one input meets several ``any_of`` triggers only the most direct is shown.
+    # ancestor or an implication); when one input meets several ``any_of`` triggers only the
+    # most direct is shown.
     rank: int = dataclasses.field(default=0, compare=False)
 
-    def as_json(self) -> dict[str, str]:
-        return {"input": self.input, "matched": self.matched, "via": self.via}
+    def as_triggered_by(self) -> TriggeredBy:
+        return TriggeredBy(self.input, self.matched, self.via)
 
     def as_tuple(self) -> tuple[str, str, str]:
         return (self.input, self.matched, self.via)
+
+
+@dataclass(frozen=True)
+class _Carrier:
+    """A medicine entry that contains a given ingredient, with its strength when stated."""
+
+    input: str
+    matched: str
+    strength_mg: float | None
 
 
 @dataclass
 class _Evidence:
     """What the person's inputs amount to, gathered once and shared by every therapy."""
 
-    inputs: list[dict[str, Any]]
+    inputs: list[InputReading]
     not_checked: list[str]
     incomplete: bool
     hits: dict[tuple[str, str], list[_Hit]]  # (trigger kind, casefolded value) -> hits
+    carriers: dict[str, list[_Carrier]]  # ingredient -> medicine entries containing it
 
     def for_trigger(self, trigger: Trigger) -> list[_Hit]:
         return self.hits.get(_trigger_key(trigger), [])
-
-    def add_input(
-        self, text: str, kind: str, status: str, ingredients: list[str], suggestions: list[str]
-    ) -> None:
-        self.inputs.append(
-            {
-                "input": text,
-                "kind": kind,
-                "status": status,
-                "ingredients": ingredients,
-                "suggestions": suggestions,
-            }
-        )
 
     def mark_not_checked(self, note: str) -> None:
         """Something was not (fully) checked: list it, and no therapy may be no-known-concerns."""
@@ -114,41 +145,45 @@ def screen(
     vocabulary: Vocabulary,
     *,
     today: datetime.date,
-) -> dict[str, Any]:
+) -> ScreenResult:
     """Screen a person's medicines, conditions and procedures against each therapy's rules.
 
     ``therapies`` gives the order of the result; ``request.therapies`` (None = all) selects from
-    it. ``today`` is passed in so dates are reproducible. Raises ``UnknownTherapy`` when the
-    request names a slug not in ``therapies``; unknown medicines or conditions never raise.
+    it. ``today`` is the day of the request in the person's time zone, passed in so dates are
+    reproducible. Raises ``UnknownTherapy`` when the request names a slug not in ``therapies``;
+    unknown medicines or conditions never raise.
     """
     selected = _select_therapies(request.therapies, therapies)
     wanted = {
         _trigger_key(trigger)
         for therapy in selected
         for rule in therapy.rules
-        for trigger in rule.any_of + rule.all_of
+        for trigger in rule.any_of + rule.all_of + rule.none_of
     }
-    evidence = _gather_evidence(request, vocabulary, wanted)
-    results = [
+    active = {ingredient.casefold() for therapy in selected for ingredient in therapy.active_ingredients}
+    evidence = _gather_evidence(request, vocabulary, wanted, active)
+    results = tuple(
         _screen_therapy(therapy, evidence, dose_mg=request.dose_mg, today=today)
         for therapy in selected
-    ]
+    )
     data_sources = [
-        {key: str(source.get(key, "")) for key in ("name", "version", "date")}
+        DataSource(*(str(source.get(key, "")) for key in ("name", "version", "date")))
         for source in vocabulary.data_sources()
     ]
-    data_sources.append(_rules_source_of(tuple(selected)))
+    data_sources.append(DataSource(**_rules_source_of(tuple(selected))))
     for therapy in selected:
         if not therapy.rules_reviewed:
             evidence.not_checked.append(
                 f"{therapy.name}: interactions and contraindications not yet reviewed"
             )
-    return {
-        "therapies": results,
-        "inputs": evidence.inputs,
-        "coverage": {"unrecognised": evidence.not_checked, "data_sources": data_sources},
-        "disclaimer": DISCLAIMER,
-    }
+    return ScreenResult(
+        therapies=results,
+        inputs=tuple(evidence.inputs),
+        not_checked=tuple(evidence.not_checked),
+        data_sources=tuple(data_sources),
+        disclaimer=DISCLAIMER,
+        today=today,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,11 +229,16 @@ def _procedure_label(procedure: Procedure) -> str:
 
 
 def _gather_evidence(
-    request: ScreenRequest, vocabulary: Vocabulary, wanted: set[tuple[str, str]]
+    request: ScreenRequest,
+    vocabulary: Vocabulary,
+    wanted: set[tuple[str, str]],
+    active: set[str],
 ) -> _Evidence:
     """Look every distinct input up once; keep only hits for triggers some rule uses."""
-    evidence = _Evidence(inputs=[], not_checked=[], incomplete=False, hits=defaultdict(list))
-    _read_medicines(request.medicines, vocabulary, wanted, evidence)
+    evidence = _Evidence(
+        inputs=[], not_checked=[], incomplete=False, hits=defaultdict(list), carriers={}
+    )
+    _read_medicines(request.medicines, vocabulary, wanted, active, evidence)
     _read_conditions(request.conditions, vocabulary, wanted, evidence)
     _read_procedures(request.procedures, wanted, evidence)
     evidence.hits = dict(evidence.hits)  # later lookups of absent keys must not add entries
@@ -209,6 +249,7 @@ def _read_medicines(
     medicines: Iterable[str],
     vocabulary: Vocabulary,
     wanted: set[tuple[str, str]],
+    active: set[str],
     evidence: _Evidence,
 ) -> None:
     ingredient_classes = _IngredientClasses(vocabulary)
@@ -217,23 +258,39 @@ def _read_medicines(
         # Fail closed: a status the engine does not know counts as not recognised.
         status = match.status if match.status in MATCH_STATUSES else "unrecognised"
         screened = status in SCREENED_STATUSES
-        evidence.add_input(
-            text,
-            "medicine",
-            status,
-            list(match.ingredients) if screened else [],
-            list(match.suggestions),
-        )
+        notes: list[str] = []
         if not screened:
+            evidence.inputs.append(
+                InputReading(text, "medicine", status, (), tuple(match.suggestions))
+            )
             evidence.mark_not_checked(text)
             continue
         if not match.ingredients:
-            evidence.mark_not_checked(f"'{text}' was recognised but has no ingredient list")
+            notes.append(f"'{text}' was recognised but has no ingredient list")
         for ingredient in match.unclassified:
-            evidence.mark_not_checked(f"ingredient {ingredient} (in '{text}') is not classified")
+            notes.append(f"ingredient {ingredient} (in '{text}') is not classified")
+        for undecided in getattr(match, "undecided", ()):
+            notes.append(
+                f"ingredient {undecided.ingredient} (in '{text}') may belong to the class "
+                f"{undecided.rule_class}, which our reviewers have not yet decided"
+            )
         # Part of the text matched nothing (e.g. "hydrocodon/APAP"): that part was not checked.
         for word in getattr(match, "unmatched", ()):
-            evidence.mark_not_checked(f"'{word}' (in '{text}') was not recognised")
+            notes.append(f"'{word}' (in '{text}') was not recognised")
+        for note in notes:
+            evidence.mark_not_checked(note)
+        evidence.inputs.append(
+            InputReading(
+                text,
+                "medicine",
+                status,
+                tuple(match.ingredients),
+                (),
+                matched=match.matched,
+                via=match.via,
+                not_checked=tuple(notes),
+            )
+        )
         how = _how(match.via, "every formula" if status == "ambiguous" else "")
         for rule_class in _unique(match.rule_classes):
             key = ("medicine_class", rule_class.casefold())
@@ -241,11 +298,21 @@ def _read_medicines(
                 carriers = ingredient_classes.carriers(match.ingredients, rule_class)
                 via = f"{carriers} in class {rule_class} {how}"
                 evidence.hits[key].append(_Hit(text, match.matched, via, rank=1))
+        strengths = dict(getattr(match, "strengths_mg", ()))
         for ingredient in _unique(match.ingredients):
             key = ("ingredient", ingredient.casefold())
             if key in wanted:
                 via = f"ingredient {ingredient} {how}"
                 evidence.hits[key].append(_Hit(text, match.matched, via))
+            if ingredient.casefold() in active:
+                evidence.carriers.setdefault(ingredient.casefold(), []).append(
+                    _Carrier(text, match.matched, strengths.get(ingredient))
+                )
+        for concept in _unique(getattr(match, "implied_conditions", ())):
+            key = ("condition", concept.casefold())
+            if key in wanted:
+                via = f"condition {concept}, implied by the medicine {how}"
+                evidence.hits[key].append(_Hit(text, match.matched, via, rank=50))
 
 
 def _read_conditions(
@@ -259,16 +326,25 @@ def _read_conditions(
         status = condition.status if condition.status in MATCH_STATUSES else "unrecognised"
         # A condition with no concept cannot be checked against any rule.
         screened = status in SCREENED_STATUSES and bool(condition.concepts)
-        evidence.add_input(
-            text,
-            "condition",
-            status,
-            list(condition.concepts) if screened else [],
-            list(condition.suggestions),
+        unmatched = tuple(getattr(condition, "unmatched", ()))
+        notes = [f"'{word}' (in '{text}') was not recognised" for word in unmatched]
+        evidence.inputs.append(
+            InputReading(
+                text,
+                "condition",
+                status if screened else ("unrecognised" if status in SCREENED_STATUSES else status),
+                tuple(condition.concepts) if screened else (),
+                tuple(condition.suggestions),
+                matched=condition.matched if screened else "",
+                via=condition.via if screened else "",
+                not_checked=tuple(notes) if screened else (),
+            )
         )
         if not screened:
             evidence.mark_not_checked(text)
             continue
+        for note in notes:
+            evidence.mark_not_checked(note)
         how = _how(condition.via, "every meaning" if status == "ambiguous" else "")
         own = condition.concepts[0]
         for depth, concept in enumerate(_unique(condition.concepts)):
@@ -276,6 +352,11 @@ def _read_conditions(
             if key in wanted:
                 what = f"condition {own}" if concept == own else f"{own}, a kind of {concept}"
                 hit = _Hit(text, condition.matched, f"{what} {how}", rank=depth)
+                evidence.hits[key].append(hit)
+        for concept in _unique(getattr(condition, "implied", ())):
+            key = ("condition", concept.casefold())
+            if key in wanted:
+                hit = _Hit(text, condition.matched, f"condition {concept}, implied by {own} {how}", rank=50)
                 evidence.hits[key].append(hit)
 
 
@@ -285,7 +366,16 @@ def _read_procedures(
     for procedure in _unique(procedures):
         label = _procedure_label(procedure)
         known = procedure.type in PROCEDURE_TYPES
-        evidence.add_input(label, "procedure", "recognised" if known else "unrecognised", [], [])
+        evidence.inputs.append(
+            InputReading(
+                label,
+                "procedure",
+                "recognised" if known else "unrecognised",
+                matched=procedure.type if known else "",
+                via="planned procedure" if known else "",
+                procedure_date=procedure.date,
+            )
+        )
         if not known:
             evidence.mark_not_checked(label)
             continue
@@ -338,28 +428,28 @@ class _IngredientClasses:
 
 def _screen_therapy(
     therapy: TherapyRules, evidence: _Evidence, *, dose_mg: float | None, today: datetime.date
-) -> dict[str, Any]:
-    findings: list[tuple[tuple[int, str, datetime.date], dict[str, Any]]] = []
+) -> TherapyResult:
+    findings: list[tuple[tuple[int, str, datetime.date], Finding]] = []
+    for finding in _same_ingredient_findings(therapy, evidence):
+        findings.append(((_SEVERITY_ORDER[finding.severity], finding.rule, datetime.date.max), finding))
     for rule in therapy.rules:
         hits = _matching_hits(rule, evidence)
         if hits is None:
             continue
-        if rule.min_dose_mg is not None and dose_mg is not None and dose_mg < rule.min_dose_mg:
-            continue  # the person's dose is below the dose this rule is about
         for procedure, group in _split_by_procedure(rule, hits):
-            finding = _finding(rule, group, procedure, dose_mg=dose_mg, today=today)
+            finding = _finding(rule, therapy, group, procedure, evidence, dose_mg=dose_mg, today=today)
             # Undated procedures sort after dated ones (date.max).
             when = procedure.date if procedure and procedure.date else datetime.date.max
-            sort_key = (_SEVERITY_ORDER[finding["severity"]], rule.rule_id, when)
+            sort_key = (_SEVERITY_ORDER[finding.severity], rule.rule_id, when)
             findings.append((sort_key, finding))
     findings.sort(key=lambda pair: pair[0])
-    ordered = [finding for _, finding in findings]
-    return {
-        "therapy": therapy.slug,
-        "name": therapy.name,
-        "verdict": _verdict(ordered, evidence.incomplete or not therapy.rules_reviewed),
-        "findings": ordered,
-    }
+    ordered = tuple(finding for _, finding in findings)
+    return TherapyResult(
+        therapy=therapy.slug,
+        name=therapy.name,
+        verdict=_verdict(ordered, evidence.incomplete or not therapy.rules_reviewed),
+        findings=ordered,
+    )
 
 
 def _matching_hits(rule: Rule, evidence: _Evidence) -> list[_Hit] | None:
@@ -372,6 +462,8 @@ def _matching_hits(rule: Rule, evidence: _Evidence) -> list[_Hit] | None:
         if not required:
             return None
         hits.extend(required)
+    if any(evidence.for_trigger(trigger) for trigger in rule.none_of):
+        return None
     return hits
 
 
@@ -403,104 +495,203 @@ def _split_by_procedure(rule: Rule, hits: list[_Hit]) -> list[tuple[Procedure | 
     ]
 
 
+def _same_ingredient_findings(therapy: TherapyRules, evidence: _Evidence) -> list[Finding]:
+    """A medicine that already contains the therapy's active ingredient is a finding."""
+    findings = []
+    for ingredient in therapy.active_ingredients:
+        carriers = evidence.carriers.get(ingredient.casefold(), [])
+        if not carriers:
+            continue
+        named = "; ".join(
+            f"'{c.input}'" + (f" ({mg(c.strength_mg)} a unit)" if c.strength_mg else "")
+            for c in carriers
+        )
+        findings.append(
+            Finding(
+                severity="caution",
+                rule=f"already-taking-{_slug(ingredient)}",
+                title=f"You may already take {ingredient}",
+                summary=(
+                    f"{named} contains {ingredient}, the active ingredient of {therapy.name}. "
+                    "You may already be taking it, possibly at a different dose."
+                ),
+                detail=(
+                    f"The medicine list includes a product containing {ingredient} ({named}). "
+                    f"Starting {therapy.name} would add a second source of the same ingredient; "
+                    "dose-dependent cautions of this review were checked against the strengths "
+                    "entered."
+                ),
+                action=(
+                    f"Tell whoever prescribes {' and '.join(repr(c.input) for c in carriers)} before "
+                    f"starting {therapy.name}, and do not take both unless they agree."
+                ),
+                triggered_by=tuple(
+                    sorted(
+                        TriggeredBy(
+                            c.input,
+                            c.matched,
+                            f"contains {ingredient}, this therapy's active ingredient"
+                            + (f", {mg(c.strength_mg)} a unit as entered" if c.strength_mg else ""),
+                        )
+                        for c in carriers
+                    )
+                ),
+                references=(FDA_PRODUCT_DATA,),
+            )
+        )
+    return findings
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "ingredient"
+
+
+@dataclass(frozen=True)
+class _DoseCheck:
+    """Whether a dose-limited rule's threshold is met by what the person gave us."""
+
+    met: tuple[TriggeredBy, ...]  # the doses at or above the threshold
+    known: bool  # every dose that matters is known (the dose given, each product's strength)
+    below: tuple[str, ...]  # plain words for the known doses below the threshold
+
+
+def _check_dose(
+    threshold: float, therapy: TherapyRules, evidence: _Evidence, dose_mg: float | None
+) -> _DoseCheck:
+    met: list[TriggeredBy] = []
+    below: list[str] = []
+    known = dose_mg is not None
+    if dose_mg is not None:
+        if dose_mg >= threshold:
+            met.append(TriggeredBy(mg(dose_mg), "dose_mg", f"the dose of {therapy.name} given"))
+        else:
+            below.append(f"the dose you gave ({mg(dose_mg)})")
+    for ingredient in therapy.active_ingredients:
+        for carrier in evidence.carriers.get(ingredient.casefold(), []):
+            if carrier.strength_mg is None:
+                known = False
+            elif carrier.strength_mg >= threshold:
+                met.append(
+                    TriggeredBy(
+                        carrier.input,
+                        carrier.matched,
+                        f"{ingredient} {mg(carrier.strength_mg)} a unit as entered, at or above "
+                        f"the {mg(threshold)} this rule concerns",
+                    )
+                )
+            else:
+                below.append(f"'{carrier.input}' ({mg(carrier.strength_mg)})")
+    return _DoseCheck(tuple(met), known, tuple(below))
+
+
 def _finding(
     rule: Rule,
+    therapy: TherapyRules,
     hits: list[_Hit],
     procedure: Procedure | None,
+    evidence: _Evidence,
     *,
     dose_mg: float | None,
     today: datetime.date,
-) -> dict[str, Any]:
+) -> Finding:
     severity, summary, action = rule.severity, rule.summary, rule.action
-    if rule.min_dose_mg is not None and dose_mg is None:
-        # Fail-safe: without a dose we cannot rule the dose-limited concern out, so show it.
-        threshold = f"{rule.min_dose_mg:g} mg"
-        severity = "info"
-        summary = (
-            f"This applies only at a dose of {threshold} or more, and no dose was given. {summary}"
-        )
-        action = (
-            f"If your dose is {threshold} or more: {action} Below {threshold} it does not apply."
-        )
-    dates: dict[str, Any] = {}
+    triggered = [hit.as_triggered_by() for hit in hits]
+    if rule.min_dose_mg is not None:
+        threshold = mg(rule.min_dose_mg)
+        check = _check_dose(rule.min_dose_mg, therapy, evidence, dose_mg)
+        if check.met:
+            triggered.extend(check.met)
+        elif check.known:
+            # Shown, not silent: the rule was considered and its dose is not reached.
+            severity = "info"
+            summary = (
+                f"Considered: this concerns {threshold} or more, and "
+                f"{' and '.join(check.below)} is below that. {summary}"
+            )
+            action = f"Nothing to do at your dose; tell your prescriber if it reaches {threshold}."
+        else:
+            # Fail-safe: without a dose we cannot rule the dose-limited concern out, so show it.
+            severity = "info"
+            summary = (
+                f"This applies only at a dose of {threshold} or more, and no dose was given. {summary}"
+            )
+            action = f"If your dose is {threshold} or more: {action} Below {threshold} it does not apply."
+    dates: FindingDates | None = None
     if rule.timing is not None:
         dates, timing_words = _timing(rule.timing, procedure, today)
         action = f"{action} {timing_words}"
-    return {
-        "severity": severity,
-        "rule": rule.rule_id,
-        "summary": summary,
-        "detail": rule.detail,
-        "action": action,
-        "dates": dates,
-        "triggered_by": [hit.as_json() for hit in sorted(set(hits))],
-        "references": [
-            {"id": ref.id, "citation": ref.citation, "url": ref.url} for ref in rule.references
-        ],
-    }
-
-
-def _days(timing: Timing) -> str:
-    if timing.min_days == timing.max_days:
-        return f"{timing.min_days} day" + ("" if timing.min_days == 1 else "s")
-    return f"{timing.min_days}–{timing.max_days} days"
+    return Finding(
+        severity=severity,
+        rule=rule.rule_id,
+        title=rule.title,
+        summary=summary,
+        detail=rule.detail,
+        action=action,
+        dates=dates,
+        triggered_by=tuple(sorted(set(triggered))),
+        references=rule.references,
+    )
 
 
 def _timing(
     timing: Timing, procedure: Procedure | None, today: datetime.date
-) -> tuple[dict[str, Any], str]:
-    """The ``dates`` of a finding and a sentence naming them for the action."""
+) -> tuple[FindingDates | None, str]:
+    """The typed ``dates`` of a finding and a sentence for its action."""
     restart = f" Restart: {timing.restart}." if timing.restart else ""
-    if timing.kind == "washout-before-start":
-        earliest = today + datetime.timedelta(days=timing.max_days)
-        dates = {
-            "kind": timing.kind,
-            "min_days": timing.min_days,
-            "max_days": timing.max_days,
-            "earliest_start": earliest.isoformat(),
-        }
+    if timing.kind == "wait-until-cleared":
+        dates = WaitUntilCleared(timing.min_days, timing.max_days, timing.wean_for)
         words = (
-            f"Plan {_days(timing)} with your doctor to come off the medicine named above before "
-            f"the first dose of this therapy, and start only once it has fully cleared; if you "
-            f"begin today ({today.isoformat()}), that is no earlier than {earliest.isoformat()} "
-            f"(the longer end of the range, to be cautious).{restart}"
+            "No source says how long this takes for any particular medicine, so ask your "
+            "prescriber when you may start."
         )
-        return dates, words
+        return dates, words + restart
     # stop-before-procedure
+    span = days_phrase(timing.min_days, timing.max_days)
     if procedure is None or procedure.date is None:
         kind = procedure.type if procedure is not None else "procedure"
         words = (
-            f"Stop {_days(timing)} before the {kind}; no date was given, so no calendar "
+            f"Stop {span} before the {kind}; no date was given, so no calendar "
             f"dates could be worked out.{restart}"
         )
-        return {}, words
-    stop_from = procedure.date - datetime.timedelta(days=timing.max_days)
-    stop_by = procedure.date - datetime.timedelta(days=timing.min_days)
-    dates = {
-        "kind": timing.kind,
-        "procedure": procedure.type,
-        "procedure_date": procedure.date.isoformat(),
-        "stop_no_later_than": stop_by.isoformat(),
-        "stop_from": stop_from.isoformat(),
-        "restart": timing.restart,
-    }
-    window = (
-        f"on {stop_by.isoformat()}"
-        if stop_by == stop_from
-        else f"between {stop_from.isoformat()} and {stop_by.isoformat()}"
+        return None, words
+    stop = ProcedureStop(
+        procedure=procedure.type,
+        procedure_date=procedure.date,
+        min_days=timing.min_days,
+        max_days=timing.max_days,
+        restart=timing.restart,
+        today=today,
     )
-    words = (
-        f"Stop {window} ({_days(timing)} before {procedure.type} on "
-        f"{procedure.date.isoformat()}).{restart}"
-    )
-    if procedure.date < today:
-        dates["date_in_past"] = True
-        words += " The date given for the procedure is in the past; please check it."
-    return dates, words
+    on = human_date(procedure.date)
+    if stop.procedure_passed:
+        return stop, (
+            f"Stop {span} before {procedure.type}. The date given ({on}) is in the past; please "
+            f"check it.{restart}"
+        )
+    window = human_date_range(stop.stop_from, stop.stop_no_later_than)
+    words = f"Stop {'on' if stop.stop_from == stop.stop_no_later_than else 'between'} {window} ({span} before {procedure.type} on {on}).{restart}"
+    if stop.days_until_procedure == 0:
+        words += (
+            f" Your {procedure.type} is today, so the days to stop have passed: tell your "
+            "surgical team before the operation that you take it."
+        )
+    elif stop.stop_passed:
+        words += (
+            f" That day has already passed ({procedure.type} {'tomorrow' if stop.soon else 'on ' + on}): "
+            "do not take another dose, and tell your surgical team that you take it."
+        )
+    elif stop.stop_from < today:
+        words += (
+            f" Your {procedure.type} is {'tomorrow' if stop.soon else 'on ' + on}, so the earlier "
+            "stop day has passed: stop today at the latest and tell your surgical team."
+        )
+    elif stop.soon:
+        words += f" Your {procedure.type} is tomorrow: tell your surgical team that you take it."
+    return stop, words
 
 
-def _verdict(findings: list[dict[str, Any]], incomplete: bool) -> str:
-    severities = {finding["severity"] for finding in findings}
+def _verdict(findings: Sequence[Finding], incomplete: bool) -> str:
+    severities = {finding.severity for finding in findings}
     for severity in ("avoid", "caution"):
         if severity in severities:
             return severity

@@ -66,6 +66,11 @@ class ScreenForm(InputErrorFormMixin, forms.Form):
         decimal_places=3,
     )
     cancer_type = forms.CharField(label="Cancer type (optional)", required=False, max_length=LIMITS["text_length"])
+    # Filled in from the browser's own setting (progressive enhancement), so "today" is the
+    # person's today; without it the screen uses UTC.
+    time_zone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-zone": ""})
+    )
     therapies = forms.MultipleChoiceField(
         label="Therapies to check", required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -91,6 +96,8 @@ class ScreenForm(InputErrorFormMixin, forms.Form):
             payload["dose_mg"] = float(data["dose_mg"])
         if data.get("cancer_type"):
             payload["cancer_type"] = data["cancer_type"].strip()
+        if data.get("time_zone", "").strip():
+            payload["time_zone"] = data["time_zone"].strip()
         if self.fixed_therapy:
             payload["therapies"] = [self.fixed_therapy]
         elif data.get("therapies"):

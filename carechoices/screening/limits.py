@@ -20,6 +20,8 @@ procedures        optional; a list of at most 10 objects ``{"type": "surgery", "
                   within 10 years of today
 dose_mg           optional; null or a number more than 0 and at most 1000
 cancer_type       optional; null or a text
+time_zone         optional; null or an IANA time zone name (e.g. Europe/London): it decides
+                  what "today" is for the person, so stop days already passed are said plainly
 ================  ============================================================================
 
 Every text is at most 200 characters, not empty or only spaces, and has no control characters
@@ -30,9 +32,11 @@ but never repeat what the person typed, because that is never stored or logged.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Collection, Mapping
 from typing import Final
 
@@ -53,6 +57,7 @@ FIELDS: Final[tuple[str, ...]] = (
     "procedures",
     "dose_mg",
     "cancer_type",
+    "time_zone",
 )
 PROCEDURE_FIELDS: Final[tuple[str, ...]] = ("type", "date")
 
@@ -114,6 +119,7 @@ def parse_request(
     cancer_type = payload.get("cancer_type")
     if cancer_type is not None:
         cancer_type = _text(cancer_type, "cancer_type")
+    time_zone = parse_time_zone(payload.get("time_zone"), "time_zone")
     if require_input and not (medicines or conditions or procedures):
         raise InputError(
             "medicines", "give at least one medicine, condition or planned procedure to check"
@@ -125,6 +131,7 @@ def parse_request(
         dose_mg=dose_mg,
         cancer_type=cancer_type,
         therapies=therapies,
+        time_zone=time_zone,
     )
 
 
@@ -245,6 +252,35 @@ def _dose(value: object) -> float | None:
     if value > MAX_DOSE_MG:
         raise InputError("dose_mg", f"must be at most {MAX_DOSE_MG:g} mg")
     return float(value)
+
+
+# Names zoneinfo can load that are not a place's IANA zone.
+_NOT_PLACE_ZONES: Final[frozenset[str]] = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    """IANA zones of places (scanning the tz database takes tens of milliseconds: once)."""
+    return frozenset(zoneinfo.available_timezones()) - _NOT_PLACE_ZONES
+
+
+def parse_time_zone(value: object, field: str) -> str | None:
+    """An IANA zone name of a place, or None for None; else ``InputError`` naming ``field``."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise InputError(field, "must be an IANA time zone name such as Europe/London")
+    if value not in known_time_zones():
+        raise InputError(
+            field, "is not a known IANA time zone name (e.g. Europe/London, America/New_York)"
+        )
+    return value
+
+
+def today_in(time_zone: str | None) -> datetime.date:
+    """Today's date where the person is (UTC when no zone was given)."""
+    zone = zoneinfo.ZoneInfo(time_zone or "UTC")
+    return datetime.datetime.now(zone).date()
 
 
 def parse_date(value: object, field: str) -> datetime.date | None:

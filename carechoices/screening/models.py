@@ -32,7 +32,11 @@ VERDICT_RANK: Final[dict[str, int]] = {
 }
 
 TRIGGER_KINDS: Final[tuple[str, ...]] = ("medicine_class", "ingredient", "condition", "procedure")
-TIMING_KINDS: Final[tuple[str, ...]] = ("washout-before-start", "stop-before-procedure")
+# "wait-until-cleared": do not start the therapy until a medicine has left the body; the source
+# gives no clearance time, so nothing is dated, but it may give a wean (min/max days) for people
+# who take the medicine daily ("wean_for" says who). "stop-before-procedure": stop min-max days
+# before a planned procedure.
+TIMING_KINDS: Final[tuple[str, ...]] = ("wait-until-cleared", "stop-before-procedure")
 
 # The procedure types a person can name. A rule may only be triggered by one of these.
 PROCEDURE_TYPES: Final[tuple[str, ...]] = ("surgery",)
@@ -138,16 +142,23 @@ class Trigger:
 class Timing:
     """When to act: wait before starting the therapy, or stop it before a procedure."""
 
-    kind: str  # "washout-before-start" | "stop-before-procedure"
+    kind: str  # "wait-until-cleared" | "stop-before-procedure"
     min_days: int
     max_days: int
     restart: str = ""  # when to take it again, in plain words ("" if the rule says nothing)
+    # wait-until-cleared only: who the min-max day wean is for ("daily opioid pain medicine");
+    # empty when the source gives no wean (then min_days = max_days = 0).
+    wean_for: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in TIMING_KINDS:
             raise ValueError(f"timing kind must be one of {TIMING_KINDS}, not {self.kind!r}")
         if not 0 <= self.min_days <= self.max_days:
             raise ValueError("timing needs 0 <= min_days <= max_days")
+        if self.kind == "stop-before-procedure" and self.wean_for:
+            raise ValueError("only a wait-until-cleared timing has a wean")
+        if self.kind == "wait-until-cleared" and bool(self.wean_for) != bool(self.max_days):
+            raise ValueError("a wean needs both its days and whom it is for")
 
 
 @dataclass(frozen=True)
@@ -161,13 +172,19 @@ class ReferenceInfo:
 
 @dataclass(frozen=True, kw_only=True)
 class Rule:
-    """A reviewed screening rule: fires when any ``any_of`` trigger and every ``all_of`` one match."""
+    """A reviewed screening rule.
+
+    It fires when any ``any_of`` trigger, every ``all_of`` trigger and no ``none_of`` trigger
+    matches (``none_of`` lets a caution ask about what the person did not say, e.g. an
+    immunosuppressant with no organ transplant stated).
+    """
 
     rule_id: str
     title: str
     severity: str  # "avoid" | "caution" | "info"
     any_of: tuple[Trigger, ...]
     all_of: tuple[Trigger, ...] = ()
+    none_of: tuple[Trigger, ...] = ()
     min_dose_mg: float | None = None  # applies only at or above this dose of the therapy
     summary: str  # plain language
     detail: str  # for professionals
@@ -208,6 +225,9 @@ class TherapyRules:
     name: str
     rules: tuple[Rule, ...]
     updated: datetime.date | None = None  # when the rules were last reviewed, if known
+    # Generic names of the therapy's own active ingredients (e.g. naltrexone): a medicine that
+    # already contains one is a finding, and dose rules read that medicine's strength.
+    active_ingredients: tuple[str, ...] = ()
     # False while the review's interactions section is "not yet reviewed": nothing was checked,
     # so the therapy can never be no-known-concerns.
     rules_reviewed: bool = True
@@ -243,3 +263,4 @@ class ScreenRequest:
     dose_mg: float | None = None  # the dose of the therapy the person takes or plans
     cancer_type: str | None = None  # accepted for the future; no rule uses it yet
     therapies: tuple[str, ...] | None = None  # None = every therapy
+    time_zone: str | None = None  # IANA zone that decides "today" for the person (None = UTC)

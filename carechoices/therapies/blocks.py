@@ -39,7 +39,7 @@ TRIGGER_KINDS = [
 ]
 TIMING_KINDS = [
     ("", "No timing"),
-    ("washout-before-start", "Wash-out before the first dose"),
+    ("wait-until-cleared", "Start only once the medicine has left the body (optional wean)"),
     ("stop-before-procedure", "Stop before a procedure"),
 ]
 
@@ -107,9 +107,20 @@ class TriggerBlock(blocks.StructBlock):
 
 
 class TimingBlock(blocks.StructBlock):
+    """When to act. Only what the cited source states: no clearance time is ever invented.
+
+    "Stop before a procedure" needs its days. "Start only once the medicine has left the body"
+    dates nothing; its days, if the source gives them, are a wean for the people named in
+    "wean for" (e.g. 10–14 days for daily opioid pain medicine).
+    """
+
     kind = blocks.ChoiceBlock(choices=TIMING_KINDS, required=False)
     min_days = blocks.IntegerBlock(required=False, min_value=0, max_value=365)
     max_days = blocks.IntegerBlock(required=False, min_value=0, max_value=365)
+    wean_for = blocks.CharBlock(
+        required=False, max_length=120,
+        help_text="Only with a wean: who it is for, as the source says (e.g. daily opioid pain medicine).",
+    )
     restart = blocks.CharBlock(
         required=False, max_length=200, help_text="When to restart, e.g. when your physician clears it."
     )
@@ -117,13 +128,22 @@ class TimingBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         errors = {}
-        if value.get("kind"):
-            if value.get("min_days") is None:
+        kind = value.get("kind")
+        low, high = value.get("min_days"), value.get("max_days")
+        needs_days = kind == "stop-before-procedure" or (
+            kind == "wait-until-cleared" and (low is not None or high is not None or value.get("wean_for"))
+        )
+        if needs_days:
+            if low is None:
                 errors["min_days"] = ErrorList(["Say how many days at least."])
-            if value.get("max_days") is None:
+            if high is None:
                 errors["max_days"] = ErrorList(["Say how many days at most."])
-            elif value.get("min_days") is not None and value["max_days"] < value["min_days"]:
+            elif low is not None and high < low:
                 errors["max_days"] = ErrorList(["At most cannot be fewer days than at least."])
+        if kind == "wait-until-cleared" and needs_days and not (value.get("wean_for") or "").strip():
+            errors["wean_for"] = ErrorList(["Say whom the wean is for, as the source does."])
+        if kind != "wait-until-cleared" and (value.get("wean_for") or "").strip():
+            errors["wean_for"] = ErrorList(["Only a wait before starting has a wean."])
         if errors:
             raise StructBlockValidationError(block_errors=errors)
         return value
@@ -143,6 +163,11 @@ class ContraindicationBlock(blocks.StructBlock):
     )
     all_of = blocks.ListBlock(
         TriggerBlock(), min_num=0, label="…and only together with all of", required=False,
+    )
+    none_of = blocks.ListBlock(
+        TriggerBlock(), min_num=0, default=[], label="…and only when none of these is present", required=False,
+        help_text="E.g. a caution for an immunosuppressant that asks, shown only when no organ "
+        "transplant was entered (the transplant has its own rule).",
     )
     min_dose_mg = blocks.DecimalBlock(
         required=False,
@@ -203,23 +228,63 @@ class ExpertUseBlock(blocks.StructBlock):
         label = "Expert use"
 
 
-class DosingProtocolBlock(blocks.StructBlock):
-    """A titration schedule the start plan follows."""
+class ScheduleStepBlock(blocks.StructBlock):
+    """One dose of a schedule and how many days the source says to take it."""
 
+    dose_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    min_days = blocks.IntegerBlock(
+        required=False, min_value=1, max_value=365,
+        help_text="Shortest number of days, as the source says. Leave both empty on the last step (it continues).",
+    )
+    max_days = blocks.IntegerBlock(
+        required=False, min_value=1, max_value=365,
+        help_text="Longest number of days; the same as the shortest when the source gives one number.",
+    )
+
+    class Meta:
+        icon = "list-ol"
+        label = "Step"
+
+
+class DosingProtocolBlock(blocks.StructBlock):
+    """A titration schedule the start plan follows, exactly as one cited source gives it.
+
+    Either a fixed schedule of steps (each with the source's range of days), or a stepwise rule
+    (a step size every so many days up to a target) whose start dose is the source's — or left
+    empty when the source does not state it, and then asked from the person's prescriber.
+    Never join parts of two sources' schedules into one protocol.
+    """
+
+    protocol_id = blocks.CharBlock(
+        max_length=80, help_text="A stable id in kebab case, e.g. three-step-schedule. Never change it once published.",
+    )
     name = blocks.CharBlock(max_length=120)
     condition = blocks.CharBlock(
         max_length=100,
         required=False,
-        help_text="A condition slug if this start applies only to that condition "
-        "(e.g. hashimotos-thyroiditis); empty for the standard protocol.",
+        help_text="A condition slug if this protocol applies only to that condition "
+        "(e.g. hashimotos-thyroiditis); empty for a standard protocol.",
     )
-    start_dose_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    steps = blocks.ListBlock(
+        ScheduleStepBlock(), min_num=0, required=False, default=[], label="Fixed schedule",
+        help_text="The source's steps in order; the last one has no days. Leave empty for a stepwise rule.",
+    )
+    start_dose_mg = blocks.DecimalBlock(
+        required=False, min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3,
+        help_text="Stepwise rule only: the start dose the source states. Leave empty when it states none "
+        "(the plan then asks for the prescriber's).",
+    )
     step_mg = blocks.DecimalBlock(
-        min_value=Decimal("0"), max_value=Decimal("1000"), decimal_places=3,
-        help_text="0 records a start dose only: the pace after it is for the prescriber (then the target equals the start).",
+        required=False, min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3,
+        help_text="Stepwise rule only: how much to add each time.",
     )
-    interval_days = blocks.IntegerBlock(min_value=1, max_value=365)
-    target_mg = blocks.DecimalBlock(min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3)
+    interval_days = blocks.IntegerBlock(
+        required=False, min_value=1, max_value=365, help_text="Stepwise rule only: days between steps."
+    )
+    target_mg = blocks.DecimalBlock(
+        required=False, min_value=Decimal("0.001"), max_value=Decimal("1000"), decimal_places=3,
+        help_text="Stepwise rule only: the dose to stop increasing at.",
+    )
     timing = blocks.CharBlock(max_length=120, help_text="e.g. at bedtime")
     note = blocks.TextBlock(required=False)
     citations = citations_block()
@@ -230,14 +295,32 @@ class DosingProtocolBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if value["start_dose_mg"] > value["target_mg"]:
-            raise StructBlockValidationError(
-                block_errors={"start_dose_mg": ErrorList(["The start dose cannot exceed the target."])}
-            )
-        if value["step_mg"] == 0 and value["target_mg"] != value["start_dose_mg"]:
-            raise StructBlockValidationError(
-                block_errors={"step_mg": ErrorList(["A step of 0 needs the target to equal the start dose."])}
-            )
+        errors = {}
+        if not RULE_ID.match(value.get("protocol_id") or ""):
+            errors["protocol_id"] = ErrorList(["Use kebab case: lower-case words joined by hyphens."])
+        steps = list(value.get("steps") or [])
+        stepwise = {name: value.get(name) for name in ("start_dose_mg", "step_mg", "interval_days", "target_mg")}
+        if steps:
+            if any(v is not None for v in stepwise.values()):
+                errors["step_mg"] = ErrorList(["A fixed schedule has no step size, interval, target or separate start."])
+            for number, step in enumerate(steps, start=1):
+                low, high = step.get("min_days"), step.get("max_days")
+                last = number == len(steps)
+                if last and (low is not None or high is not None):
+                    errors["steps"] = ErrorList([f"Step {number} is the last: leave its days empty (it continues)."])
+                elif not last and (low is None or high is None):
+                    errors["steps"] = ErrorList([f"Step {number}: give its shortest and longest number of days."])
+                elif not last and high < low:
+                    errors["steps"] = ErrorList([f"Step {number}: the longest cannot be below the shortest."])
+        else:
+            for name in ("step_mg", "interval_days", "target_mg"):
+                if stepwise[name] is None:
+                    errors[name] = ErrorList(["Needed for a stepwise rule (or give a fixed schedule)."])
+            start, target = stepwise["start_dose_mg"], stepwise["target_mg"]
+            if start is not None and target is not None and start > target:
+                errors["start_dose_mg"] = ErrorList(["The start dose cannot exceed the target."])
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
         return value
 
 

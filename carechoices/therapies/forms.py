@@ -42,13 +42,15 @@ class TherapyPageForm(WagtailAdminPageForm):
         return cleaned
 
     def _check_rule_ids(self, cleaned) -> None:
-        """Rule ids identify findings in the screen's output, so each is used once per review."""
-        ids = [block.value["rule_id"] for block in cleaned.get("contraindications") or []]
-        repeated = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
-        if repeated:
-            self.add_error(
-                "contraindications", f"Each rule id may be used once; repeated: {', '.join(repeated)}."
-            )
+        """Rule and protocol ids identify findings and schedules in every output: once each per review."""
+        for field, key, what in (
+            ("contraindications", "rule_id", "rule id"),
+            ("dosing_protocols", "protocol_id", "protocol id"),
+        ):
+            ids = [block.value[key] for block in cleaned.get(field) or []]
+            repeated = sorted({value for value in ids if ids.count(value) > 1})
+            if repeated:
+                self.add_error(field, f"Each {what} may be used once; repeated: {', '.join(repeated)}.")
 
     def _check_grades_match_evidence(self, cleaned) -> None:
         """A grade must name an outcome and cancer type that evidence entries exist for."""

@@ -62,6 +62,24 @@ SUBPAGES = [
 ]
 
 
+def split_active_ingredients(value: str | None) -> tuple[str, ...]:
+    """``"naltrexone, Cholecalciferol"`` -> ``("naltrexone", "cholecalciferol")``."""
+    return tuple(dict.fromkeys(p.strip().lower() for p in (value or "").split(",") if p.strip()))
+
+
+def validate_active_ingredients(value: str) -> None:
+    """Each name must be an ingredient the medicine vocabulary knows, or it could never match."""
+    from carechoices.medicines import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    unknown = [name for name in split_active_ingredients(value) if not vocabulary.known_ingredient(name)]
+    if unknown:
+        raise ValidationError(
+            f"Not an ingredient in the medicine vocabulary: {', '.join(unknown)}. Use generic "
+            "names as in the FDA data (e.g. naltrexone, cholecalciferol)."
+        )
+
+
 def is_blank_rich_text(value: str | None) -> bool:
     """True when a rich text field has no visible words (Draftail leaves ``<p></p>``)."""
     return not strip_tags(value or "").strip()
@@ -94,6 +112,14 @@ class TherapyPage(RoutablePageMixin, Page):
 
     tagline = models.CharField(max_length=300, help_text="One sentence, shown on every sub-page.")
     category = models.CharField(max_length=30, choices=CATEGORY_CHOICES, default="other")
+    active_ingredients = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_active_ingredients],
+        help_text="The therapy's own active ingredients as generic names in the medicine "
+        "vocabulary, comma-separated (e.g. naltrexone). A medicine someone already takes that "
+        "contains one is reported by the safety screen, and dose rules read its strength.",
+    )
     at_a_glance = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
     research_summary = RichTextField(
         "What the research says", features=RICH_TEXT_FEATURES, blank=True
@@ -160,6 +186,7 @@ class TherapyPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("tagline"),
         FieldPanel("category"),
+        FieldPanel("active_ingredients"),
         FieldPanel("at_a_glance"),
         InlinePanel("ratings", heading="Ratings (0–5)", label="Rating", max_num=7),
         FieldPanel("keep_reading"),
@@ -268,6 +295,11 @@ class TherapyPage(RoutablePageMixin, Page):
         return site_screen(request, therapy_page=self)
 
     # Dates -----------------------------------------------------------------------------------
+    @property
+    def active_ingredient_names(self) -> tuple[str, ...]:
+        """The active ingredients as a tuple of lower-case generic names."""
+        return split_active_ingredients(self.active_ingredients)
+
     @cached_property
     def update_dates(self) -> list[datetime.date]:
         return sorted((d.date for d in self.review_dates.all() if d.kind == "update"), reverse=True)

@@ -94,6 +94,8 @@ class ReviewPresenter:
         self.subpage = subpage
         self.order = review_citation_order(page, self.evidence)
         self.numbers = number_citations(key for keys in self.order.values() for key in keys)
+        # The evidence map names references by these numbers, never by citation key.
+        self.evidence.citation_numbers = self.numbers
         self.citations = PageCitations(self.numbers)
         self.glossary = GlossaryMarker(self._terms(), id_prefix=f"gloss-{subpage}")
 
@@ -138,6 +140,14 @@ class ReviewPresenter:
 
         html = linebreaks(self.citations.render_plain(text or ""), autoescape=False)
         return mark_safe(self.glossary.mark(html))  # noqa: S308 - render_plain escapes the text
+
+    def inline(self, text: str) -> SafeString:
+        """One line of plain text (escaped, no paragraphs) with its citation markers numbered.
+
+        For generated sentences such as the rubric's reasons, which cite with the same markers
+        as review text: readers see reference numbers, never citation keys.
+        """
+        return mark_safe(self.citations.render_plain(text or ""))  # noqa: S308 - render_plain escapes the text
 
     def cite(self, references) -> SafeString:
         """A superscript citing the given Reference objects (a block's citation list)."""

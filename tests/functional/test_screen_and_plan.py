@@ -7,7 +7,9 @@ suggestion, make a start plan, and download it as a calendar and as a PDF for th
 Expected dates come from the LDN sample content (carechoices/demo/content/low-dose-naltrexone.toml)
 and the calculator's documented choices (carechoices/plans/calculator.py):
 
-* "opioid-medicines" (avoid) asks for a 10–14 day wash-out; the plan takes the longest, 14 days;
+* "opioid-medicines" (avoid) says to wait until the opioid has left the body, which no source
+  dates: the person gives the opioid-free date their prescriber confirmed, and the first dose
+  is on that day (nothing else is invented);
 * "surgery" (caution) asks for a stop 1–2 days before; the plan stops at the earlier, 2 days;
 * a recognised Hashimoto's selects the protocol written for "hashimotos-thyroiditis": a
   condition-specific protocol wins over the standard ones even without thyroid hormone
@@ -35,8 +37,8 @@ MISSPELLING = "tramadoll"
 SUGGESTION_BUTTON = "Yes, check “tramadol” instead of “tramadoll”"
 NOT_CHECKED = "Not checked — ask your pharmacist"
 MAKE_PLAN_BUTTON = f"Make a start plan for {THERAPY}"
-# From the sample content: the opioid wash-out's longest span and the surgery stop's earliest day.
-WASHOUT_DAYS = 14
+# The prescriber-confirmed opioid-free day (after the start) and the surgery stop's earliest day.
+OPIOID_FREE_AFTER_START = 20
 STOP_DAYS_BEFORE_SURGERY = 2
 # The Hashimoto's protocol: 0.25 mg at bedtime, no dated increase; the plan's dose time is 21:00.
 HASHIMOTO_PROTOCOL = "Hashimoto's thyroiditis: the lowest start"
@@ -50,7 +52,7 @@ class Dates:
         today = timezone.localdate()
         self.surgery = today + datetime.timedelta(days=60)
         self.start = today + datetime.timedelta(days=30)
-        self.first_dose = self.start + datetime.timedelta(days=WASHOUT_DAYS)
+        self.first_dose = self.start + datetime.timedelta(days=OPIOID_FREE_AFTER_START)
         self.surgery_stop = self.surgery - datetime.timedelta(days=STOP_DAYS_BEFORE_SURGERY)
 
     def day(self, offset_from_first_dose: int) -> str:
@@ -82,12 +84,18 @@ def open_plan_form(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/plan/$"))
 
 
+def human(day: datetime.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def submit_plan(page: Page, dates: Dates) -> None:
-    """On the plan form, give the start date and the time zone, and submit."""
+    """On the plan form, give the start date, the time zone and the opioid answers, and submit."""
     page.get_by_label("When do you plan to start?").fill(dates.start.isoformat())
     zone = page.get_by_label("Your time zone")
     zone.clear()  # a script may have filled in the browser's own zone
     zone.fill(ZONE)
+    page.get_by_label("Yes, I take opioid pain medicine every day").check()
+    page.get_by_label("Opioid-free from (confirmed by your prescriber)").fill(dates.first_dose.isoformat())
     page.get_by_role("button", name="Make my plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Your start plan for {THERAPY}")
 
@@ -205,7 +213,12 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     expect(verdict_heading).to_have_text(f"{THERAPY}: Avoid")
     understood = page.locator("table.inputs-table tbody tr td:first-child")
     expect(understood).to_have_text(
-        ["tramadol 50 mg", "tramadol", "Hashimoto's", f"surgery on {dates.surgery.isoformat()}"]
+        [
+            "tramadol 50 mg (medicine)",
+            "tramadol (medicine)",
+            "Hashimoto's (condition)",
+            f"surgery on {human(dates.surgery)} (procedure)",
+        ]
     )
     screenshot(page, "screen-results-after-suggestion")
 
@@ -227,23 +240,31 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     submit_plan(page, dates)
     screenshot(page, "plan-page")
 
-    # Assert: the pauses: a 14-day opioid wash-out from the start, then the stop before surgery
-    washout, surgery_stop = table_rows(page, "Pauses")
-    assert washout[:2] == [dates.start.isoformat(), dates.day(-1)]
-    assert washout[2].startswith("Opioid wash-out") and dates.first_dose.isoformat() in washout[2]
-    assert surgery_stop[:2] == [dates.surgery_stop.isoformat(), "open — no date"]
-    assert surgery_stop[2].startswith(f"Surgery on {dates.surgery.isoformat()}")
-    assert surgery_stop[3] == "when your physician clears it"
-    # ...the Hashimoto's protocol's low start after the wash-out, stopped 2 days before surgery
+    # Assert: the pauses: no dose until the confirmed opioid-free day, then the stop before surgery
+    wait, surgery_stop = table_rows(page, "Pauses")
+    assert wait[:3] == [
+        "Waiting for the opioid to leave your body",
+        human(dates.start),
+        human(dates.first_dose - datetime.timedelta(days=1)),
+    ]
+    assert human(dates.first_dose) in wait[3]
+    assert surgery_stop[:3] == ["Stop for surgery", human(dates.surgery_stop), "no date: when your physician clears it"]
+    assert surgery_stop[3].startswith(f"Surgery on {human(dates.surgery)}")
+    # ...the Hashimoto's protocol's low start on the opioid-free day, stopped 2 days before surgery
     expect(page.locator("main")).to_contain_text(
-        f"Protocol: {HASHIMOTO_PROTOCOL}. First dose on {dates.first_dose.isoformat()} ({ZONE})."
+        f"Schedule: {HASHIMOTO_PROTOCOL}. First dose: {human(dates.first_dose)} (dates in {ZONE})."
     )
     # The protocol dates only its 0.25 mg start (the pace after it is the prescriber's call);
     # the surgery stop cuts that open-ended step.
     assert table_rows(page, "Dose steps") == [
-        [dates.day(0), dates.day(13), "0.25 mg", "at bedtime"],
+        [
+            "1",
+            "0.25 mg",
+            human(dates.first_dose),
+            f"onwards, as your prescriber decides (no doses from {human(dates.surgery_stop)}: surgery)",
+            "at bedtime",
+        ],
     ]
-    assert dates.day(14) == dates.surgery_stop.isoformat(), "the dates above assume this"
     # ...and, with everything recognised, no "not checked" warning
     expect(page.locator("main")).not_to_contain_text("Not checked")
     assert_prints_without_buttons(page, "plan-page")
@@ -259,7 +280,7 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
     assert zones == [ZONE]
     events = calendar.walk("VEVENT")
-    # one dose step, the wash-out, the surgery stop and the restart reminder
+    # one dose step, the wait for the opioid, the surgery stop and the restart reminder
     assert len(events) == 4
     doses = sorted(
         (event for event in events if isinstance(event.decoded("DTSTART"), datetime.datetime)),
@@ -271,11 +292,12 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     )
     assert first_dose["DTSTART"].params["TZID"] == ZONE
     assert "0.25 mg" in str(first_dose["SUMMARY"])
-    assert [str(event["RRULE"].to_ical(), "ascii") for event in doses] == ["FREQ=DAILY;COUNT=14"]
+    days_before_stop = (dates.surgery_stop - dates.first_dose).days
+    assert [str(event["RRULE"].to_ical(), "ascii") for event in doses] == [f"FREQ=DAILY;COUNT={days_before_stop}"]
     all_day = {
         event.decoded("DTSTART"): str(event["SUMMARY"]) for event in events if event not in doses
     }
-    assert "wash-out" in all_day[dates.start]
+    assert "until the opioid has left your body" in all_day[dates.start]
     assert "surgery" in all_day[dates.surgery_stop]
     assert "restart" in all_day[dates.surgery + datetime.timedelta(days=1)]
 
@@ -283,7 +305,8 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     assert pdf_file.suggested_filename == "low-dose-naltrexone-start-plan.pdf"
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
-    for expected in ("Notes from my doctor", "opioid", "Bihari B", THERAPY):
+    for expected in ("Notes from my doctor", "opioid", "Bihari B", THERAPY, "What you told us",
+                     "tramadol 50 mg", human(dates.first_dose)):
         assert expected in text, f"{expected!r} is missing from the PDF"
 
 
@@ -319,7 +342,5 @@ def test_screen_and_plan_forms_work_without_javascript(no_js_page: Page) -> None
     submit_plan(no_js_page, dates)
 
     # Assert
-    expect(no_js_page.locator("main")).to_contain_text(
-        f"First dose on {dates.first_dose.isoformat()}"
-    )
+    expect(no_js_page.locator("main")).to_contain_text(f"First dose: {human(dates.first_dose)}")
     screenshot(no_js_page, "no-javascript-plan-page")

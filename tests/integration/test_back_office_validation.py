@@ -186,3 +186,59 @@ def test_screen_survives_a_rule_that_cannot_compile(client, ldn):
     verdicts = {t["therapy"]: t["verdict"] for t in response.json()["therapies"]}
     assert verdicts["low-dose-naltrexone"] == "incomplete"
     assert client.get("/screen/").status_code == 200
+
+
+def protocol_rows(page):
+    block = page.dosing_protocols.stream_block.child_blocks["protocol"]
+    return [{"type": "protocol", "value": block.get_prep_value(b.value)} for b in page.dosing_protocols]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # A fixed schedule with a stepwise size too would join two kinds of schedule.
+        (lambda rows: rows[0]["value"].update(step_mg="1"), "A fixed schedule has no step size"),
+        # The last step of a schedule continues: no days.
+        (lambda rows: rows[0]["value"]["steps"][-1]["value"].update(min_days=7, max_days=14), "is the last: leave its days empty"),
+        # A step before the last needs the source's range.
+        (lambda rows: rows[0]["value"]["steps"][0]["value"].update(max_days=None), "give its shortest and longest"),
+        (lambda rows: rows[0]["value"]["steps"][0]["value"].update(min_days=14, max_days=7), "cannot be below the shortest"),
+        # A stepwise rule needs its step, interval and target.
+        (lambda rows: rows[1]["value"].update(interval_days=None), "Needed for a stepwise rule"),
+        (lambda rows: rows[1]["value"].update(protocol_id=rows[0]["value"]["protocol_id"]), "repeated: three-step-schedule"),
+    ],
+)
+def test_dosing_protocol_must_be_one_sources_schedule(client, ldn, admin_user_demo, change, message):
+    client.force_login(admin_user_demo)
+    rows = protocol_rows(ldn)
+    change(rows)
+    response = post_page(client, ldn, dosing_protocols=rows)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("timing", "message"),
+    [
+        ({"kind": "wait-until-cleared", "min_days": 10, "max_days": 14, "wean_for": "", "restart": ""}, "Say whom the wean is for"),
+        ({"kind": "stop-before-procedure", "min_days": 1, "max_days": 2, "wean_for": "daily use", "restart": "x"}, "Only a wait before starting has a wean"),
+    ],
+)
+def test_timing_states_only_what_the_source_does(client, ldn, admin_user_demo, timing, message):
+    client.force_login(admin_user_demo)
+    block = ldn.contraindications.stream_block.child_blocks["contraindication"]
+    rows = [{"type": "contraindication", "value": block.get_prep_value(b.value)} for b in ldn.contraindications]
+    rows[0]["value"]["timing"] = timing
+    if timing["kind"] == "stop-before-procedure":
+        rows[0]["value"]["any_of"].append({"type": "item", "value": {"kind": "procedure", "value": "surgery"}})
+    response = post_page(client, ldn, contraindications=rows)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_active_ingredient_must_be_in_the_vocabulary(client, ldn, admin_user_demo):
+    client.force_login(admin_user_demo)
+    response = post_page(client, ldn, active_ingredients="naltrexone, notadrugatall")
+    assert response.status_code == 200
+    assert "active_ingredients" in response.context["form"].errors
+    assert "notadrugatall" in str(response.context["form"].errors["active_ingredients"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,29 @@ def test_every_api_endpoint_is_documented(client):
     assert not missing, f"document these in docs/api.md: {missing}"
 
 
+def _commands(parser, prefix=""):
+    """Every (command path, parser) pair, nested sub-commands included."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                path = f"{prefix} {name}".strip()
+                yield path, sub
+                yield from _commands(sub, path)
+
+
 def test_every_cli_option_is_documented():
-    parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    commands = dict(_commands(build_parser()))
+    assert "vocabulary coverage" in commands
     missing = [
         f"{name} {option}"
-        for name, sub in subparsers.items()
+        for name, sub in commands.items()
         for action in sub._actions
         for option in action.option_strings
         if option.startswith("--") and option != "--help" and option not in API_DOC
     ]
     assert not missing, f"document these options in docs/api.md: {missing}"
+    undocumented = [name for name in commands if f"`{name}`" not in API_DOC]
+    assert not undocumented, f"document these commands in docs/api.md: {undocumented}"
 
 
 def test_readme_names_the_two_commands_and_configuration():

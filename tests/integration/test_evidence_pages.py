@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -128,3 +129,53 @@ def test_grade_for_a_cancer_type_without_evidence_is_rejected(client, ldn, admin
     response = post(client, ldn, grades=rows)
     assert response.status_code == 200
     assert "lung cancer" in str(response.context["form"].errors["grades"])
+
+
+def test_research_page_shows_a_grade_only_where_editors_gave_one(client):
+    text = html(client, LDN + "research/")
+    graded = text.split('id="graded-heading"')[1].split('id="map-heading"')[0]
+    # B-cell lymphoma: one case report that neither our editors nor the public review grade.
+    assert 'B-cell lymphoma: <span class="grade grade-not-graded">not graded by our editors</span>' in graded
+    lymphoma = graded.split("B-cell lymphoma:")[1].split("<h4>")[0]
+    assert "For information only, the rubric suggests: Weak evidence" in lymphoma
+    assert 'grade-weak' not in lymphoma
+    # The editors' grades stay grades.
+    assert 'Brain cancer: <span class="grade grade-preliminary">Preliminary evidence</span>' in graded
+    # The research summary does not grade the lymphoma report either.
+    assert "B-cell lymphoma: weak" not in text.lower()
+
+
+def test_research_page_reports_safety_findings_without_a_benefit_grade(client):
+    text = html(client, LDN + "research/")
+    graded = text.split('id="graded-heading"')[1].split('id="map-heading"')[0]
+    safety = graded.split("<h3>Safety</h3>")[1]
+    assert '<span class="grade grade-not-graded">safety findings, not graded</span>' in safety
+    assert "Rubric suggests" not in safety and "Weak evidence" not in safety
+    assert "Cancer in general" not in safety
+    assert "0.84 (95% CI 0.66–1.06)" in safety  # the meta-analysis is still shown in full
+    # The harm box still lists both animal harm studies.
+    box = text.split('id="harm-heading"')[1].split("</aside>")[0]
+    assert box.count("<li>") == 2 and "Animal study: pancreatic cancer" in box
+
+
+def test_rubric_reasons_cite_by_reference_number_not_by_key(client):
+    text = html(client, LDN + "research/")
+    reasons = re.findall(r'<p class="meta">(?:Rubric suggests|Our editors have not graded).*?</p>', text, re.S)
+    assert len(reasons) == 4  # brain, pancreatic, lymphoma (treatment); brain (side effects)
+    for reason in reasons:
+        assert 'class="cite-link"' in reason
+        assert not re.search(r"\b(lissoni1993|berkson200[679]|peters2022)\b", reason)
+    svg = text[text.index("<svg"): text.index("</svg>")]
+    assert "lissoni1993" not in svg and re.search(r"; references? \d+</title>", svg)
+
+
+def test_an_editors_grade_on_safety_evidence_is_shown_as_theirs_not_as_a_rubric_grade(ldn):
+    from carechoices.evidence.domain import Grade, OutcomeCategory
+    from carechoices.evidence.presenters import EvidencePresenter
+
+    ldn.grades = [("grade", {"outcome_category": "safety", "cancer_type": "cancer in general",
+                             "grade": "insufficient", "reason": "Not graded for benefit."})]
+    safety = next(c for c in EvidencePresenter(ldn).human_categories if c.category is OutcomeCategory.SAFETY)
+    (group,) = safety.groups
+    assert not group.graded and group.editor_graded and group.editor_grade is Grade.INSUFFICIENT
+    assert group.label == "No particular cancer type"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 
 import icalendar
 import pytest
@@ -23,27 +24,75 @@ def post(client, path, body):
     return client.post(path, json.dumps(body), content_type="application/json")
 
 
-def test_standard_plan_titrates_to_target_at_bedtime(client):
+def test_standard_plan_is_the_fully_stated_three_step_schedule(client):
     plan = post(client, "/api/v1/plan", BASE).json()
-    assert [s["dose_mg"] for s in plan["steps"]] == [1.5, 2.5, 3.5, 4.5]
-    assert plan["steps"][0]["start"] == START and plan["steps"][-1]["end"] is None
+    assert plan["protocol"]["id"] == "three-step-schedule"
+    assert [s["dose_mg"] for s in plan["steps"]] == [1.5, 3, 4.5]
+    assert [(s["min_days"], s["max_days"]) for s in plan["steps"]] == [(7, 14), (7, 14), (None, None)]
+    start = datetime.date.fromisoformat(START)
+    assert [(s["start"], s["latest_start"]) for s in plan["steps"]] == [
+        (START, START),
+        ((start + datetime.timedelta(days=7)).isoformat(), (start + datetime.timedelta(days=14)).isoformat()),
+        ((start + datetime.timedelta(days=14)).isoformat(), (start + datetime.timedelta(days=28)).isoformat()),
+    ]
     assert all(s["timing"] == "at bedtime" for s in plan["steps"])
-    assert {r["id"] for r in plan["references"]} >= {"elsegood2016"}
+    assert {r["id"] for r in plan["references"]} >= {"lavendersky-naltrexone"}
+    assert plan["first_dose_date"] == START
     assert plan["verdict"] == "no-known-concerns" and not plan["stopped"]
 
 
-def test_opioid_use_inserts_washout_before_first_dose(client):
-    plan = post(client, "/api/v1/plan", {**BASE, "medicines": ["oxycodone"]}).json()
+def test_weekly_protocol_needs_and_uses_the_prescribers_start_dose(client):
+    missing = post(client, "/api/v1/plan", {**BASE, "protocol": "weekly-1-mg-steps"})
+    assert missing.status_code == 422
+    assert missing.json()["error"]["field"] == "start_dose_mg"
+    plan = post(client, "/api/v1/plan", {**BASE, "protocol": "weekly-1-mg-steps", "start_dose_mg": 0.5}).json()
+    assert [s["dose_mg"] for s in plan["steps"]] == [0.5, 1.5, 2.5, 3.5, 4.5]
+    assert {r["id"] for r in plan["references"]} >= {"elsegood2016"}
+
+
+@pytest.mark.parametrize("medicine", ["oxycodone", "tramadol", "loperamide", "Robitussin DM", "Duragesic"])
+def test_opioid_plan_dates_no_first_dose_without_the_prescribers_date(client, medicine):
+    plan = post(client, "/api/v1/plan", {**BASE, "medicines": [medicine]}).json()
+    assert plan["first_dose_date"] is None and "ask your prescriber" in plan["first_dose_note"]
+    assert all(s["start"] is None for s in plan["steps"])
     (hold,) = plan["holds"]
-    assert hold["kind"] == "washout" and hold["start"] == START
-    first = datetime.date.fromisoformat(plan["steps"][0]["start"])
-    assert (first - datetime.date.fromisoformat(START)).days == 14
+    assert hold["kind"] == "opioid-clearance" and hold["start"] == START and hold["end"] is None
+
+
+def test_daily_opioid_pain_medicine_gets_the_10_to_14_day_wean_dated_at_both_ends(client):
+    plan = post(client, "/api/v1/plan", {**BASE, "medicines": ["oxycodone"], "daily_opioid_pain_medicine": True}).json()
+    wean, wait = plan["holds"]
+    start = datetime.date.fromisoformat(START)
+    assert wean["kind"] == "opioid-wean"
+    assert (wean["end"], wean["latest_end"]) == (
+        (start + datetime.timedelta(days=9)).isoformat(), (start + datetime.timedelta(days=13)).isoformat()
+    )
+    assert wait["kind"] == "opioid-clearance" and wait["end"] is None
+    assert plan["first_dose_date"] is None
+
+
+def test_opioid_free_date_from_the_prescriber_is_the_one_earliest_start(client):
+    free = (datetime.date.fromisoformat(START) + datetime.timedelta(days=20)).isoformat()
+    plan = post(client, "/api/v1/plan", {**BASE, "medicines": ["tramadol"], "opioid_free_from": free}).json()
+    assert plan["first_dose_date"] == free == plan["steps"][0]["start"]
+    text = json.dumps(plan)
+    # No other earliest-start date anywhere in the plan.
+    assert "earliest_start" not in text
+
+
+@pytest.mark.parametrize("medicine", ["methadone", "Suboxone", "Sublocade"])
+def test_opioid_dependence_treatment_stops_the_plan_unless_prescriber_decides(client, medicine):
+    stopped = post(client, "/api/v1/plan", {**BASE, "medicines": [medicine]}).json()
+    assert stopped["stopped"] and stopped["steps"] == []
+    assert "depend on opioids" in stopped["stop_reason"]
+    decided = post(client, "/api/v1/plan", {**BASE, "medicines": [medicine], "prescriber_decision": "Dr B, 2 Dec"}).json()
+    assert not decided["stopped"] and decided["first_dose_date"] is None  # still waits for the opioid
 
 
 def test_hashimotos_on_thyroid_hormone_uses_lower_start(client):
     plan = post(client, "/api/v1/plan", {**BASE, "conditions": ["Hashimoto's"], "medicines": ["levothyroxine"]}).json()
     assert [s["dose_mg"] for s in plan["steps"]] == [0.25]  # the pace after it is the prescriber's
-    assert plan["steps"][0]["end"] is None
+    assert plan["steps"][0]["max_days"] is None
     assert any("thyroid" in w["text"].lower() for w in plan["warnings"])
 
 
@@ -53,23 +102,45 @@ def test_surgery_during_titration_holds_with_restart_condition(client):
     hold = next(h for h in plan["holds"] if h["kind"] == "surgery")
     assert hold["end"] is None and "physician" in hold["restart_condition"]
     assert hold["start"] == (datetime.date.fromisoformat(surgery) - datetime.timedelta(days=2)).isoformat()
-    assert all(s["start"] < hold["start"] for s in plan["steps"])
+    assert all(s["start"] < hold["start"] and s["latest_start"] < hold["start"] for s in plan["steps"])
 
 
-def test_transplant_medicine_stops_the_plan_unless_prescriber_decides(client):
-    stopped = post(client, "/api/v1/plan", {**BASE, "medicines": ["tacrolimus"]}).json()
+def test_organ_transplant_stops_the_plan_unless_prescriber_decides(client):
+    stopped = post(client, "/api/v1/plan", {**BASE, "medicines": ["tacrolimus"], "conditions": ["kidney transplant"]}).json()
     assert stopped["stopped"] and stopped["steps"] == []
-    decided = post(client, "/api/v1/plan", {**BASE, "medicines": ["tacrolimus"],
+    decided = post(client, "/api/v1/plan", {**BASE, "medicines": ["tacrolimus"], "conditions": ["kidney transplant"],
                                             "prescriber_decision": "Dr Example agreed on 1 Dec"}).json()
     assert not decided["stopped"] and decided["steps"]
     assert "Dr Example agreed on 1 Dec" in decided["warnings"][0]["text"]
 
 
+def test_immunosuppressant_without_a_stated_transplant_is_a_caution_not_a_stop(client):
+    plan = post(client, "/api/v1/plan", {**BASE, "medicines": ["tacrolimus"]}).json()
+    assert not plan["stopped"] and plan["verdict"] == "caution"
+    assert any(f["rule"] == "immunosuppressant-transplant-not-stated" for f in plan["findings"])
+
+
+def test_start_date_in_the_past_is_refused(client):
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    response = post(client, "/api/v1/plan", {**BASE, "start_date": yesterday, "time_zone": "UTC"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "start_date"
+    assert "in the past" in response.json()["error"]["message"]
+
+
+def test_dose_flows_into_the_plans_screen(client):
+    plan = post(client, "/api/v1/plan", {**BASE, "conditions": ["cirrhosis"], "dose_mg": 50}).json()
+    liver = next(f for f in plan["findings"] if f["rule"] == "liver-disease-full-dose")
+    assert liver["severity"] == "caution" and plan["dose_mg"] == 50
+
+
 def test_cli_and_api_return_the_same_plan(client, capsys):
-    body = {**BASE, "medicines": ["tramadol"], "procedures": [{"type": "surgery", "date": SURGERY}]}
+    body = {**BASE, "medicines": ["tramadol"], "procedures": [{"type": "surgery", "date": SURGERY}],
+            "daily_opioid_pain_medicine": True, "dose_mg": 4.5}
     api_plan = post(client, "/api/v1/plan", body).json()
     code = cli_main(["plan", "--therapy", BASE["therapy"], "--start-date", START, "--time-zone", "Europe/London",
-                     "--medicine", "tramadol", "--surgery-date", SURGERY])
+                     "--medicine", "tramadol", "--surgery-date", SURGERY, "--daily-opioid-pain-medicine", "yes",
+                     "--dose-mg", "4.5"])
     assert code == 0
     assert json.loads(capsys.readouterr().out) == api_plan
 
@@ -92,9 +163,11 @@ def test_pdf_contains_findings_plan_and_citations(client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
-    for phrase in ("Low-dose naltrexone", "opioid", "Bihari B. LDN and cancer", "Elsegood L, ed. The LDN Book",
-                   "Notes from my doctor", "1.5 mg", "Last update" if False else "last updated"):
+    for phrase in ("Low-dose naltrexone", "opioid", "Bihari B. LDN and cancer", "Lavender Sky Health",
+                   "Notes from my doctor", "1.5 mg", "last updated", "What you told us", "tramadol",
+                   "For the prescriber: professional detail", "ask your prescriber when"):
         assert phrase.lower() in text.lower(), phrase
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), "people read human dates, not ISO"
 
 
 def test_plan_page_from_screen_results_then_downloads(client):
@@ -121,3 +194,18 @@ def test_reference_citation_and_url_do_not_repeat_the_address(client):
     web = [r for r in plan["references"] if r["url"] and "cancerchoices.org" in r["url"]]
     assert web
     assert all(r["url"] not in r["citation"] for r in web)
+
+
+def test_dose_carries_from_the_screen_to_the_plan_form_and_plan(client):
+    results = client.post("/therapies/low-dose-naltrexone/check/", {"conditions": "cirrhosis", "dose_mg": "50"})
+    fields = dict(results.context["result"].hidden_fields)
+    assert fields["dose_mg"] == "50"
+
+    form = client.post("/plan/", {"therapy": "low-dose-naltrexone", **fields})
+    assert form.context["form"].initial["dose_mg"] == "50"
+
+    page = client.post("/plan/", {"therapy": "low-dose-naltrexone", **fields, "start_date": START, "time_zone": "UTC"})
+    outcome = page.context["outcome"]
+    liver = next(f for f in outcome.therapy_result.findings if f.rule == "liver-disease-full-dose")
+    assert liver.severity == "caution" and outcome.request.screen.dose_mg == 50
+    assert ("dose_mg", "50") in page.context["hidden_fields"]  # and on to the downloads

@@ -57,3 +57,36 @@ def test_results_are_never_cached_by_browsers_or_proxies(client):
 def test_form_posts_keep_inputs_out_of_urls(client):
     html = client.get("/therapies/low-dose-naltrexone/check/").content.decode()
     assert 'method="post"' in html
+
+
+NON_LATIN_MEDICINES = ["阿司匹林", "парацетамол", "\ue000\ue001 capsule"]  # CJK, Cyrillic, private use
+NON_LATIN_CONDITIONS = ["مرض الكبد"]
+
+
+def test_pdf_with_non_latin_input_lists_it_and_logs_nothing_of_it(client, caplog):
+    import subprocess
+
+    caplog.set_level(logging.DEBUG)
+    plan = {
+        "therapy": "low-dose-naltrexone",
+        "start_date": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
+        "time_zone": "UTC",
+        "medicines": NON_LATIN_MEDICINES,
+        "conditions": NON_LATIN_CONDITIONS,
+    }
+
+    response = client.post("/api/v1/plan.pdf", json.dumps(plan), content_type="application/json")
+
+    assert response.status_code == 200
+    # poppler's pdftotext (Debian poppler-utils, installed by make) reads every embedded font's
+    # Unicode map; pypdf garbles subset fonts with a custom encoding.
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    # The fonts (Debian Noto) cover what people type, so the document lists the inputs as entered.
+    for entered in ("阿司匹林", "парацетамол", "مرض"):
+        assert entered in text
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.args}" for r in caplog.records)
+    for entered in (*NON_LATIN_MEDICINES, *NON_LATIN_CONDITIONS, "\ue000", "U+E000"):
+        assert entered not in logged
+    assert not [r for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]

@@ -53,10 +53,15 @@ def test_ldn_has_every_section_filled():
         assert getattr(ldn, field).strip(), field
     assert len(ldn.side_effects) == 7
     assert {b.value["rule_id"] for b in ldn.contraindications} == {
-        "opioid-medicines", "surgery", "transplant-immunosuppressants", "liver-disease-full-dose",
+        "opioid-medicines", "opioid-dependence", "surgery", "organ-transplant",
+        "immunosuppressant-transplant-not-stated", "liver-disease-full-dose",
         "hashimotos-thyroid-hormone", "bowel-conditions",
     }
-    assert len(ldn.expert_uses) == 3 and len(ldn.dosing_protocols) >= 2
+    assert ldn.active_ingredient_names == ("naltrexone",)
+    assert len(ldn.expert_uses) == 3
+    assert [b.value["protocol_id"] for b in ldn.dosing_protocols] == [
+        "three-step-schedule", "weekly-1-mg-steps", "hashimotos-lowest-start",
+    ]
     assert ldn.contributors.filter(role="author").count() == 2
     assert ldn.contributors.filter(role="reviewer").count() == 2
 

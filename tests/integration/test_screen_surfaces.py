@@ -28,11 +28,13 @@ CASES = [
     # (cli args, payload, expected verdict for LDN, rule ids expected)
     (["--medicine", "tramadol 50 mg"], {"medicines": ["tramadol 50 mg"]}, "avoid", {"opioid-medicines"}),
     (["--medicine", "Percocet 5/325"], {"medicines": ["Percocet 5/325"]}, "avoid", {"opioid-medicines"}),
-    (["--medicine", "Prograf"], {"medicines": ["Prograf"]}, "avoid", {"transplant-immunosuppressants"}),
-    (["--condition", "kidney transplant"], {"conditions": ["kidney transplant"]}, "avoid", {"transplant-immunosuppressants"}),
+    (["--medicine", "Prograf"], {"medicines": ["Prograf"]}, "caution", {"immunosuppressant-transplant-not-stated"}),
+    (["--condition", "kidney transplant"], {"conditions": ["kidney transplant"]}, "avoid", {"organ-transplant"}),
+    (["--medicine", "Prograf", "--condition", "kidney transplant"], {"medicines": ["Prograf"], "conditions": ["kidney transplant"]}, "avoid", {"organ-transplant"}),
+    (["--medicine", "Revia 50 mg", "--condition", "cirrhosis"], {"medicines": ["Revia 50 mg"], "conditions": ["cirrhosis"]}, "caution", {"already-taking-naltrexone", "liver-disease-full-dose"}),
     (["--surgery-date", "2030-01-15"], {"procedures": [{"type": "surgery", "date": "2030-01-15"}]}, "caution", {"surgery"}),
     (["--condition", "cirrhosis", "--dose-mg", "50"], {"conditions": ["cirrhosis"], "dose_mg": 50}, "caution", {"liver-disease-full-dose"}),
-    (["--condition", "cirrhosis", "--dose-mg", "4.5"], {"conditions": ["cirrhosis"], "dose_mg": 4.5}, "no-known-concerns", set()),
+    (["--condition", "cirrhosis", "--dose-mg", "4.5"], {"conditions": ["cirrhosis"], "dose_mg": 4.5}, "info", {"liver-disease-full-dose"}),
     (["--condition", "Hashimoto's", "--medicine", "Synthroid 100 mcg"], {"conditions": ["Hashimoto's"], "medicines": ["Synthroid 100 mcg"]}, "caution", {"hashimotos-thyroid-hormone"}),
     (["--condition", "Crohn's disease"], {"conditions": ["Crohn's disease"]}, "info", {"bowel-conditions"}),
     (["--medicine", "tramadoll"], {"medicines": ["tramadoll"]}, "incomplete", set()),
@@ -54,6 +56,8 @@ def test_cli_and_api_return_identical_json(client, capsys, args, payload, verdic
     for finding in therapy["findings"]:
         assert finding["references"], "every finding cites its references"
         assert finding["triggered_by"]
+    if verdict == "no-known-concerns":
+        assert response.json()["coverage"]["unrecognised"] == []
 
 
 def test_form_gives_the_same_verdicts_as_the_api(client):
@@ -67,6 +71,7 @@ def test_form_gives_the_same_verdicts_as_the_api(client):
             form["surgery_date"] = payload["procedures"][0]["date"]
         if "dose_mg" in payload:
             form["dose_mg"] = str(payload["dose_mg"])
+        form["time_zone"] = "Europe/London"
         response = client.post(f"/therapies/{LDN}/check/", form)
         assert response.status_code == 200, (args, response.content[:500])
         page = response.context["result"]
@@ -85,14 +90,28 @@ def test_every_ldn_rule_fires_with_its_citations(client):
     therapy = api(client, payload).json()["therapies"][0]
     fired = {f["rule"]: f for f in therapy["findings"]}
     assert set(fired) == {
-        "opioid-medicines", "surgery", "transplant-immunosuppressants", "liver-disease-full-dose",
+        "opioid-medicines", "surgery", "immunosuppressant-transplant-not-stated", "liver-disease-full-dose",
         "hashimotos-thyroid-hormone", "bowel-conditions",
     }
-    assert fired["opioid-medicines"]["dates"]["min_days"] == 10 and fired["opioid-medicines"]["dates"]["max_days"] == 14
+    assert fired["opioid-medicines"]["dates"] == {
+        "kind": "wait-until-cleared", "wean_min_days": 10, "wean_max_days": 14,
+        "wean_for": "daily opioid pain medicine",
+    }
     assert fired["surgery"]["dates"]["stop_from"] == "2030-01-30"
     assert fired["surgery"]["dates"]["stop_no_later_than"] == "2030-01-31"
     assert {r["id"] for r in fired["opioid-medicines"]["references"]} == {"bihari2021"}
     assert therapy["verdict"] == "avoid"
+    others = api(client, {"therapies": [LDN], "medicines": ["methadone", "Revia 50 mg"],
+                          "conditions": ["liver transplant", "cirrhosis"]}).json()["therapies"][0]
+    assert {f["rule"] for f in others["findings"]} == {
+        "opioid-medicines", "opioid-dependence", "organ-transplant", "already-taking-naltrexone",
+        "liver-disease-full-dose",
+    }
+    covered = set(fired) | {f["rule"] for f in others["findings"]}
+    from carechoices.therapies.models import TherapyPage
+
+    page = TherapyPage.objects.get(slug=LDN)
+    assert {block.value["rule_id"] for block in page.contraindications} <= covered
 
 
 def test_results_page_lists_unrecognised_inputs_with_suggestion_to_confirm(client):

@@ -22,8 +22,16 @@ PURE_MODULES = {
         "carechoices.screening.engine",
         "carechoices.screening.limits",
         "carechoices.screening.models",
+        "carechoices.screening.results",
+        "carechoices.screening.wording",
     ],
-    "start plan calculator": ["carechoices.plans.calculator", "carechoices.plans.domain", "carechoices.plans.ics"],
+    "start plan calculator": [
+        "carechoices.plans.calculator",
+        "carechoices.plans.domain",
+        "carechoices.plans.ics",
+        "carechoices.plans.limits",
+    ],
+    "medicine vocabulary": ["carechoices.medicines", "carechoices.medicines.report"],
     "evidence rules": [
         "carechoices.evidence.domain",
         "carechoices.evidence.pdq",

@@ -18,3 +18,8 @@ document.addEventListener("mouseover", function (event) {
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details").forEach(function (d) { d.setAttribute("open", ""); });
 });
+// The person's own time zone, so "today" in the screen and the plan is their today.
+document.querySelectorAll("input[data-browser-zone]").forEach(function (field) {
+  if (field.value) return;
+  try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) {}
+});

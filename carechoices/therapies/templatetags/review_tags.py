@@ -18,6 +18,12 @@ def review_plain(review, text):
 
 
 @register.simple_tag
+def review_inline(review, text):
+    """One line of plain text with numbered citations (no paragraphs, no glossary)."""
+    return review.inline(text)
+
+
+@register.simple_tag
 def review_cite(review, references):
     """A superscript citation for a record's list of references."""
     return review.cite(references)

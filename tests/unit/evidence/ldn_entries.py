@@ -3,7 +3,9 @@
 Reference keys are the citation keys of the sample library (carechoices/demo/content/
 references.toml); the R-number of references.md is given beside each entry. Only facts in
 facts-ldn.md (or, for design, the reference's own title in references.md) are recorded; where a
-fact is missing the field says "not recorded" or is left empty rather than filled in.
+fact is missing the field is left empty rather than filled in (an empty dose prints nothing on the
+pages). Every text field is printed on public pages, so it is written for readers: editors' notes
+to themselves live in the sample content's TOML comments, never here.
 
 Classification decisions (see the report to the lead):
 
@@ -21,8 +23,8 @@ Classification decisions (see the report to the lead):
   ``expert-opinion`` (our design for opinion and narrative reviews), not clinical evidence.
   R7 (title: "in human cancer cells") and R8 (facts: "in cervical cancer cells") are ``in-vitro``.
   R10 is cited in the facts for the cervical cancer cell finding, but its title concerns
-  colorectal cancer and does not say whether animals were used: recorded as ``in-vitro`` with a
-  note asking for the paper to be checked.
+  colorectal cancer and does not say whether animals were used: recorded as ``in-vitro``, with
+  a TOML comment in the sample content asking editors to check the paper.
 """
 
 from __future__ import annotations
@@ -35,7 +37,11 @@ from carechoices.evidence.domain import (
     OutcomeCategory,
 )
 
-NOT_RECORDED = "not recorded in our facts"
+HARM_NOTE = (
+    "A harm signal from animal research, also reported on the safety page of the public review "
+    "we draw on."
+)
+MECHANISM_NOTE = "Background on how LDN may work."
 
 # R3
 BOLTON_2019 = EvidenceEntry(
@@ -44,7 +50,6 @@ BOLTON_2019 = EvidenceEntry(
     population="participants in 89 placebo-controlled trials of oral naltrexone",
     cancer_types=(),
     intervention="oral naltrexone",
-    dose=NOT_RECORDED,
     outcome_category=OutcomeCategory.SAFETY,
     endpoint=Endpoint.SYMPTOM_OR_OTHER,
     direction=Direction.MIXED,
@@ -69,10 +74,6 @@ LISSONI_1993 = EvidenceEntry(
     endpoint=Endpoint.OVERALL_SURVIVAL,
     direction=Direction.BENEFIT,
     effect="1-year survival 5/10 with naltrexone vs 1/11 without.",
-    notes=(
-        "Blinding not stated in our facts. The public review grades brain cancer "
-        "'preliminary'; that this trial is its source is unconfirmed."
-    ),
     references=("lissoni1993",),
 )
 
@@ -98,12 +99,11 @@ BERKSON_2006 = EvidenceEntry(
     population="a person with pancreatic cancer with liver metastases",
     cancer_types=("pancreatic cancer",),
     intervention="LDN with intravenous alpha-lipoic acid",
-    dose=NOT_RECORDED,
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     endpoint=Endpoint.OVERALL_SURVIVAL,
     direction=Direction.BENEFIT,
     effect="Long-term survival reported.",
-    notes="The public review grades LDN with alpha-lipoic acid 'weak'.",
+    notes="The public review we draw on grades the evidence for LDN with alpha-lipoic acid as weak.",
     references=("berkson2006",),
 )
 
@@ -114,12 +114,14 @@ BERKSON_2009 = EvidenceEntry(
     population="three people with metastatic or non-metastatic pancreatic cancer",
     cancer_types=("pancreatic cancer",),
     intervention="LDN with intravenous alpha-lipoic acid",
-    dose=NOT_RECORDED,
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     endpoint=Endpoint.OVERALL_SURVIVAL,
     direction=Direction.BENEFIT,
-    effect="Cited with R15 for longer survival in pancreatic cancer; case details not recorded.",
-    notes="A report of three cases, kept as a case report as the sources describe it.",
+    effect=(
+        "Three further people treated with the combination; their individual outcomes are not "
+        "summarised here."
+    ),
+    notes="A report of three cases.",
     references=("berkson2009",),
 )
 
@@ -130,11 +132,14 @@ BERKSON_2007 = EvidenceEntry(
     population="a person with B-cell lymphoma",
     cancer_types=("B-cell lymphoma",),
     intervention="LDN alone",
-    dose=NOT_RECORDED,
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     endpoint=Endpoint.SYMPTOM_OR_OTHER,
     direction=Direction.BENEFIT,
-    effect="Signs and symptoms of the lymphoma reversed (per the report's title).",
+    effect="The report describes the signs and symptoms of the lymphoma reversing.",
+    notes=(
+        "A single case. Neither our editors nor the public review we draw on give this "
+        "evidence a grade."
+    ),
     references=("berkson2007",),
 )
 
@@ -144,11 +149,10 @@ KURAMOCHI_2024 = EvidenceEntry(
     population="animal model of pancreatic ductal adenocarcinoma",
     cancer_types=("pancreatic cancer",),
     intervention="naltrexone",
-    dose=NOT_RECORDED,
     outcome_category=OutcomeCategory.SAFETY,
     direction=Direction.HARM,
     effect="Naltrexone-treated animals developed more aggressive cancer.",
-    notes="Preclinical harm signal reported on the public review's safety page.",
+    notes=HARM_NOTE,
     references=("kuramochi2024",),
 )
 
@@ -158,11 +162,10 @@ SZYMASZKIEWICZ_2024 = EvidenceEntry(
     population="mouse model of colitis-associated colorectal cancer",
     cancer_types=("colorectal cancer",),
     intervention="naltrexone",
-    dose=NOT_RECORDED,
     outcome_category=OutcomeCategory.SAFETY,
     direction=Direction.HARM,
     effect="Naltrexone-treated mice developed more aggressive cancer.",
-    notes="Preclinical harm signal reported on the public review's safety page.",
+    notes=HARM_NOTE,
     references=("szymaszkiewicz2024",),
 )
 
@@ -175,9 +178,9 @@ CARLI_2020 = EvidenceEntry(
     direction=Direction.MIXED,
     effect=(
         "Opioid receptors are involved in how tumours grow, build blood vessels and dampen "
-        "immunity; the title calls the value of acting on them debated."
+        "immunity; its title calls the value of acting on them debated."
     ),
-    notes="Narrative review (by its title); mechanism for professionals.",
+    notes="A narrative review; background on how LDN may work.",
     references=("carli2020",),
 )
 
@@ -189,7 +192,7 @@ ZAGON_2003 = EvidenceEntry(
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     direction=Direction.BENEFIT,
     effect="Naltrexone modestly blocks angiogenesis.",
-    notes="Mechanism for professionals.",
+    notes=MECHANISM_NOTE,
     references=("zagon2003",),
 )
 
@@ -205,7 +208,7 @@ LIU_2021 = EvidenceEntry(
         "LDN increased OGF receptor expression; cells formed fewer colonies and migrated and "
         "invaded less."
     ),
-    notes="Mechanism for professionals.",
+    notes=MECHANISM_NOTE,
     references=("liu2021",),
 )
 
@@ -216,23 +219,25 @@ COUTO_2021 = EvidenceEntry(
     intervention="LDN",
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     direction=Direction.BENEFIT,
-    effect="Cited with R8 and R10 for the cervical cancer cell finding.",
-    notes="Review (by its title: potential benefits of LDN in cancer); not a study.",
+    effect=(
+        "A review of the potential benefits of LDN for people with cancer, including the "
+        "cervical cancer cell findings."
+    ),
+    notes="A review, not a study.",
     references=("couto2021",),
 )
 
 # R10
 MA_2020 = EvidenceEntry(
     design=Design.IN_VITRO,
-    population="colorectal cancer models (per title)",
+    population="colorectal cancer models",
     cancer_types=("colorectal cancer",),
     intervention="LDN",
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     direction=Direction.BENEFIT,
-    effect="Title: inhibits colorectal cancer progression and promotes apoptosis.",
-    notes=(
-        "Facts cite it for the cervical cancer cell finding; its title concerns colorectal "
-        "cancer and does not say whether animals were used. Check the paper."
+    effect=(
+        "Reported to slow colorectal cancer progression and to promote the death of cancer cells "
+        "(apoptosis)."
     ),
     references=("ma2020",),
 )
@@ -245,7 +250,7 @@ WANG_2019 = EvidenceEntry(
     outcome_category=OutcomeCategory.TREATMENT_OUTCOMES,
     direction=Direction.BENEFIT,
     effect="Naltrexone acts on every opioid receptor and stops OGF binding to OGFr.",
-    notes="Review (by its title); mechanism for professionals.",
+    notes="A review; background on how LDN may work.",
     references=("wang2019",),
 )
 

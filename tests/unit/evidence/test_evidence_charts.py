@@ -228,6 +228,25 @@ def test_evidence_map_escapes_editor_text() -> None:
     assert "a&b" in mark_title
 
 
+def test_evidence_map_names_references_by_the_pages_citation_numbers() -> None:
+    # Arrange
+    cited = make_entry(references=("smith2020", "jones2019"))
+    unnumbered = make_entry(references=("nobody2001",), design=Design.COHORT)
+    numbers = {"smith2020": 7, "jones2019": 3}
+
+    # Act
+    svg = evidence_map_svg(
+        [cited, unnumbered], title="t", description="d", citation_numbers=numbers
+    )
+    titles = [mark.find("svg:title", NS).text for mark in marks(parse_svg(svg))]
+
+    # Assert: numbers in order, and no citation key anywhere in the chart
+    assert any(title.endswith("; references 3, 7") for title in titles)
+    assert not any("reference" in title for title in titles if "Cohort" in title)
+    for key in ("smith2020", "jones2019", "nobody2001"):
+        assert key not in svg
+
+
 def test_evidence_map_drops_characters_xml_cannot_hold() -> None:
     # Arrange
     title = "bad\x00 control\x1b chars"

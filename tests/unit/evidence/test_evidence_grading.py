@@ -201,6 +201,37 @@ def test_suggest_grade_weak_reason_mentions_animal_support() -> None:
     assert "mouse2021" in suggestion.reason
 
 
+def test_suggest_grade_reason_cites_with_markers_pages_can_number() -> None:
+    # Arrange: two case reports sharing a key, one with its own, and one with none
+    entries = [
+        make_entry(design=Design.CASE_REPORT, participants=1, references=("a2006", "b2009")),
+        make_entry(design=Design.CASE_REPORT, participants=3, references=("b2009",)),
+        make_entry(design=Design.CASE_REPORT, participants=1, references=()),
+    ]
+
+    # Act
+    reason = suggest_grade(entries).reason
+
+    # Assert: one marker, keys once each in first-seen order, never a bare "(a2006, b2009)"
+    assert "[@a2006; @b2009]" in reason
+    assert "(a2006" not in reason and "uncited" not in reason
+    assert "(1 entry without a reference)" in reason
+
+
+def test_suggest_grade_harm_reasons_cite_with_markers() -> None:
+    # Arrange
+    human = make_entry(design=Design.CASE_REPORT, direction=Direction.HARM, references=("h1",))
+    mice = animal(direction=Direction.HARM, key="mice2024")
+
+    # Act
+    human_reason = suggest_grade([human]).reason
+    animal_reason = suggest_grade([case_report(), mice]).reason
+
+    # Assert
+    assert "harm [@h1]." in human_reason
+    assert "entry [@mice2024] reports harm" in animal_reason
+
+
 def test_suggest_grade_mixed_categories_raise() -> None:
     # Arrange
     entries = [rct(), rct(outcome_category=OutcomeCategory.SAFETY)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,25 @@ from carechoices.medicines.vocabulary import NO_RULE_CLASS
 DATA_DIR = REPO_ROOT / "carechoices" / "medicines" / "data"
 TABLES = {
     "aliases.tsv": ["alias", "ingredients", "note", "source"],
-    "rule_classes.tsv": ["ingredient", "rule_class", "fda_classes", "note", "source"],
-    "conditions.tsv": ["slug", "label", "synonyms", "parents", "source"],
+    "rule_classes.tsv": [
+        "ingredient",
+        "rule_class",
+        "decision",
+        "systemic_only",
+        "signals",
+        "note",
+        "source",
+    ],
+    "rule_class_signals.tsv": ["rule_class", "pattern", "note", "source"],
+    "conditions.tsv": [
+        "slug",
+        "label",
+        "synonyms",
+        "parents",
+        "ambiguous_synonyms",
+        "implied_by",
+        "source",
+    ],
 }
 
 
@@ -46,8 +64,92 @@ def test_every_curated_row_names_its_source(name: str) -> None:
 def test_rule_class_table_size_and_slugs() -> None:
     rows = read_table("rule_classes.tsv")
 
-    assert 60 <= len(rows) <= 150
+    assert 250 <= len(rows) <= 450
     assert {row["rule_class"] for row in rows} == RULE_CLASSES | {NO_RULE_CLASS}
+
+
+def test_rule_class_rows_have_a_valid_decision_and_one_row_per_class() -> None:
+    rows = read_table("rule_classes.tsv")
+    pairs = [(row["ingredient"], row["rule_class"]) for row in rows]
+
+    assert {row["decision"] for row in rows} == {"in", "out"}
+    assert {row["systemic_only"] for row in rows} == {"", "yes"}
+    assert [r for r in rows if r["systemic_only"] == "yes" and r["decision"] != "in"] == []
+    assert [r for r in rows if r["rule_class"] == NO_RULE_CLASS and r["decision"] != "out"] == []
+    assert len(pairs) == len(set(pairs))
+
+
+def test_judgement_calls_are_marked_for_the_rule_owner() -> None:
+    # A row that says "Decision:" is a judgement beyond the FDA class strings; each one
+    # asks the rule owner to confirm, so none slips through as settled fact.
+    rows = read_table("rule_classes.tsv")
+    decisions = [r for r in rows if r["note"].startswith("Decision:")]
+    unconfirmed = [
+        r["ingredient"] for r in decisions if "rule owner to confirm" not in r["note"].lower()
+    ]
+
+    assert len(decisions) >= 10
+    assert unconfirmed == []
+
+
+def test_systemic_only_rows_are_the_local_use_medicines() -> None:
+    rows = read_table("rule_classes.tsv")
+    systemic_only = {(r["ingredient"], r["rule_class"]) for r in rows if r["systemic_only"]}
+
+    assert ("tacrolimus", "transplant-immunosuppressant") in systemic_only
+    assert ("cyclosporine", "transplant-immunosuppressant") in systemic_only
+    assert ("prednisone", "immunosuppressant") in systemic_only
+    assert not any(rule_class == "opioid" for _, rule_class in systemic_only)
+
+
+def test_every_signal_pattern_matches_some_signal_of_the_index(
+    vocabulary: MedicineVocabulary,
+) -> None:
+    # A pattern that matches nothing guards nothing: a typo in it would go unnoticed.
+    all_signals = {
+        signal
+        for rule_class in vocabulary.coverage().values()
+        for ingredient in rule_class.neighbourhood
+        for signal in vocabulary.signals(ingredient)
+    }
+    dead = [
+        row.pattern
+        for row in vocabulary.rule_class_signal_rows()
+        if not any(re.search(row.pattern, signal, re.IGNORECASE) for signal in all_signals)
+    ]
+
+    assert dead == []
+    assert {row.rule_class for row in vocabulary.rule_class_signal_rows()} == RULE_CLASSES
+
+
+def test_no_ingredient_is_undecided_in_any_rule_class(vocabulary: MedicineVocabulary) -> None:
+    # The safety net for a rebuilt index: an ingredient that a signal (FDA class, DEA
+    # schedule) ties to a rule class must have a curated decision, or it is not checked.
+    # `carechoices vocabulary coverage --check` lists what to decide.
+    undecided = {
+        rule_class: [(u.ingredient, u.signals) for u in report.undecided]
+        for rule_class, report in vocabulary.coverage().items()
+        if report.undecided
+    }
+
+    assert undecided == {}
+
+
+def test_coverage_counts_members_and_exclusions_of_each_class(
+    vocabulary: MedicineVocabulary,
+) -> None:
+    coverage = vocabulary.coverage()
+
+    assert set(coverage) == RULE_CLASSES
+    assert {"difenoxin", "opium", "diphenoxylate", "oxycodone"} <= set(coverage["opioid"].members)
+    assert {"naloxone", "alprazolam", "aspirin", "menthol"} <= set(coverage["opioid"].exclusions)
+    transplant = coverage["transplant-immunosuppressant"]
+    assert {"lapine t-lymphocyte immune globulin", "tacrolimus"} <= set(transplant.members)
+    assert "pimecrolimus" in transplant.exclusions
+    # Every transplant member is an immunosuppressant by the same row.
+    assert set(transplant.members) <= set(coverage["immunosuppressant"].members)
+    assert "fluticasone" in coverage["immunosuppressant"].exclusions
+    assert "prednisone" in coverage["immunosuppressant"].systemic_only
 
 
 def test_every_rule_class_ingredient_is_in_the_index(vocabulary: MedicineVocabulary) -> None:
@@ -96,10 +198,42 @@ def test_loperamide_decision_is_recorded_in_the_table() -> None:
     (row,) = [r for r in read_table("rule_classes.tsv") if r["ingredient"] == "loperamide"]
 
     assert row["rule_class"] == "opioid"
+    assert row["decision"] == "in"
     assert row["note"].startswith("Decision:")
 
 
-def test_unclassified_fails_closed_only_for_ingredients_nobody_classified(vocabulary: MedicineVocabulary) -> None:
+def test_difenoxin_decision_cites_the_controlled_substance_schedule() -> None:
+    (row,) = [r for r in read_table("rule_classes.tsv") if r["ingredient"] == "difenoxin"]
+
+    assert (row["rule_class"], row["decision"]) == ("opioid", "in")
+    assert "21 CFR 1308.14(b)" in row["source"]
+    assert "DEA schedule CIV" in row["signals"]
+
+
+def test_ambiguous_condition_synonyms_name_several_concepts() -> None:
+    named: dict[str, set[str]] = {}
+    for row in read_table("conditions.tsv"):
+        for synonym in filter(None, row["ambiguous_synonyms"].split("|")):
+            named.setdefault(name_key(synonym), set()).add(row["slug"])
+
+    assert named["transplant"] == {"organ-transplant", "stem-cell-transplant"}
+    assert all(len(slugs) >= 2 for slugs in named.values())
+
+
+def test_stem_cell_transplant_is_not_an_organ_transplant(vocabulary: MedicineVocabulary) -> None:
+    concept = vocabulary.condition("stem-cell-transplant")
+
+    assert concept.parents == ()
+    assert "bone marrow transplant" in concept.synonyms
+    assert vocabulary.condition("immunosuppressed").implied_by == (
+        "class:immunosuppressant",
+        "condition:organ-transplant",
+    )
+
+
+def test_unclassified_fails_closed_only_for_ingredients_nobody_classified(
+    vocabulary: MedicineVocabulary,
+) -> None:
     # acetaminophen has a curated "none" row; metformin has an FDA class mapping to no rule class;
     # magnesium has neither, so it is reported as not classified.
     assert vocabulary.lookup_medicine("Percocet").unclassified == ()

@@ -27,7 +27,11 @@ NDC_HEADER = [
     "LABELERNAME",
     "SUBSTANCENAME",
     "PHARM_CLASSES",
+    "ROUTENAME",
+    "DEASCHEDULE",
 ]
+#: Rows written with the first eight columns only are oral and unscheduled.
+DEFAULT_ROUTE_AND_SCHEDULE = ("ORAL", "")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,10 @@ def builder() -> ModuleType:
 
 
 def ndc_file(*rows: tuple[str, ...]) -> bytes:
-    lines = ["\t".join(NDC_HEADER), *("\t".join(row) for row in rows)]
+    full = [
+        row if len(row) == len(NDC_HEADER) else (*row, *DEFAULT_ROUTE_AND_SCHEDULE) for row in rows
+    ]
+    lines = ["\t".join(NDC_HEADER), *("\t".join(row) for row in full)]
     return ("\n".join(lines) + "\n").encode("cp1252")
 
 
@@ -74,6 +81,8 @@ SMALL_NDC = ndc_file(
         "Lab A",
         "OXYCODONE HYDROCHLORIDE",
         OPIOID,
+        "ORAL",
+        "CII",
     ),
     (
         RX,
@@ -147,6 +156,115 @@ SMALL_NDC = ndc_file(
         "",
     ),
 )
+CALCINEURIN = "Calcineurin Inhibitor Immunosuppressant [EPC],Calcineurin Inhibitors [MoA]"
+#: Products for the index v2 signals: every class kind, DEA schedules, routes.
+SIGNAL_NDC_ROWS = (
+    (RX, "Protopic", "", "tacrolimus", "NDA", "Astellas", "TACROLIMUS", CALCINEURIN, "TOPICAL", ""),
+    (RX, "Prograf", "", "tacrolimus", "NDA", "Astellas", "TACROLIMUS", CALCINEURIN, "ORAL", ""),
+    (
+        RX,
+        "Restasis",
+        "",
+        "cyclosporine",
+        "NDA",
+        "Allergan",
+        "CYCLOSPORINE",
+        CALCINEURIN,
+        "OPHTHALMIC",
+        "",
+    ),
+    (RX, "Duragesic", "", "fentanyl", "NDA", "Janssen", "FENTANYL", OPIOID, "TRANSDERMAL", "CII"),
+    (OTC, "Mixed Cream", "", "menthol", "OTC", "Lab F", "MENTHOL", "", "TOPICAL; ORAL", ""),
+    (
+        RX,
+        "Thymoglobulin",
+        "",
+        "anti-thymocyte globulin (rabbit)",
+        "BLA",
+        "Genzyme",
+        "LAPINE T-LYMPHOCYTE IMMUNE GLOBULIN",
+        "Immunoglobulin G [EPC],Increased T Lymphocyte Destruction [PE],Immunoglobulins [CS],"
+        "Antibody-Surface Protein Interactions [MoA],not a class",
+        "INTRAVENOUS",
+        "",
+    ),
+    (
+        RX,
+        "Motofen",
+        "",
+        "difenoxin and atropine",
+        "NDA",
+        "Sebela",
+        "DIFENOXIN HYDROCHLORIDE; ATROPINE SULFATE",
+        "",
+        "ORAL",
+        "CIV",
+    ),
+    (
+        RX,
+        "Atropine",
+        "",
+        "atropine",
+        "ANDA",
+        "Lab D",
+        "ATROPINE SULFATE",
+        "Anticholinergic [EPC]",
+        "INTRAVENOUS",
+        "",
+    ),
+    (
+        RX,
+        "Suboxone",
+        "",
+        "buprenorphine and naloxone",
+        "NDA",
+        "Indivior",
+        "BUPRENORPHINE HYDROCHLORIDE; NALOXONE HYDROCHLORIDE",
+        "Partial Opioid Agonist [EPC],Opioid Antagonist [EPC]",
+        "SUBLINGUAL",
+        "CIII",
+    ),
+    (
+        RX,
+        "Buprenorphine",
+        "",
+        "buprenorphine",
+        "ANDA",
+        "Lab E",
+        "BUPRENORPHINE HYDROCHLORIDE",
+        "Partial Opioid Agonist [EPC]",
+        "SUBLINGUAL",
+        "CIII",
+    ),
+    # A listing error kept as FDA gives it: a plain aspirin product with a schedule.
+    (
+        OTC,
+        "Aspirin",
+        "",
+        "aspirin",
+        "OTC",
+        "Lab G",
+        "ASPIRIN",
+        "Nonsteroidal Anti-inflammatory Drug [EPC]",
+        "ORAL",
+        "CIV",
+    ),
+    # Both ingredients are sold alone unscheduled: nobody to give the schedule to.
+    (
+        RX,
+        "Odd Mix",
+        "",
+        "odd mix",
+        "NDA",
+        "Lab H",
+        "ATROPINE SULFATE; NALOXONE HYDROCHLORIDE",
+        "",
+        "ORAL",
+        "CV",
+    ),
+)
+SIGNAL_NDC = ndc_file(*SIGNAL_NDC_ROWS)
+
 SMALL_UNII = unii_file(
     ("PERCOCET", "bn", "U1", "OXYCODONE HYDROCHLORIDE"),
     ("OXYCODONE HYDROCHLORIDE [USP MONOGRAPH]", "cn", "U1", "OXYCODONE HYDROCHLORIDE"),
@@ -168,6 +286,18 @@ def shipped_index() -> dict[str, object]:
 @pytest.fixture(scope="module")
 def small_index(builder: ModuleType) -> dict[str, object]:
     return builder.build_index(SMALL_NDC, SMALL_UNII)
+
+
+@pytest.fixture(scope="module")
+def signal_index(builder: ModuleType) -> dict[str, object]:
+    # The Naloxone product of SMALL_NDC makes naloxone "sold alone, never scheduled".
+    naloxone_row = (RX, "Naloxone", "", "naloxone", "ANDA", "Lab B", "NALOXONE HYDROCHLORIDE", "")
+    return builder.build_index(ndc_file(*SIGNAL_NDC_ROWS, naloxone_row), SMALL_UNII)
+
+
+def route_of(index: dict, name: str) -> str:
+    keys = list(index["names"])
+    return index["name_routes"]["codes"][keys.index(name)]
 
 
 @pytest.mark.parametrize(
@@ -242,9 +372,52 @@ def test_build_index_derives_classes_of_combination_only_ingredients(small_index
     assert derived["pentazocine"] == ["Partial Opioid Agonist/Antagonist [EPC]"]
 
 
+def test_build_index_keeps_every_pharm_class_kind(signal_index: dict) -> None:
+    classes = signal_index["ingredient_classes"]["lapine t-lymphocyte immune globulin"]
+
+    assert classes == [
+        "Antibody-Surface Protein Interactions [MoA]",
+        "Immunoglobulin G [EPC]",
+        "Immunoglobulins [CS]",
+        "Increased T Lymphocyte Destruction [PE]",
+    ]  # and "not a class", which has no [kind], is dropped
+
+
+def test_build_index_takes_dea_schedules_from_single_ingredient_products(
+    signal_index: dict,
+) -> None:
+    schedules = signal_index["ingredient_dea_schedules"]
+
+    assert schedules["buprenorphine"] == ["CIII"]
+    assert schedules["fentanyl"] == ["CII"]
+    assert schedules["aspirin"] == ["CIV"]  # FDA's data error is kept; a curated row decides
+    assert "atropine" not in schedules
+
+
+def test_build_index_gives_a_combination_schedule_to_partners_not_known_unscheduled(
+    signal_index: dict,
+) -> None:
+    derived = signal_index["ingredient_dea_schedules_from_combinations"]
+
+    assert derived == {"difenoxin": ["CIV"]}  # not atropine (Motofen), not naloxone (Suboxone)
+    assert signal_index["_counts"]["ndc_scheduled_combinations_unattributed"] == 1  # Odd Mix
+
+
+def test_build_index_records_names_whose_every_product_is_local(signal_index: dict) -> None:
+    assert route_of(signal_index, "protopic") == "l"
+    assert route_of(signal_index, "restasis") == "l"
+    assert route_of(signal_index, "prograf") == "s"
+    assert route_of(signal_index, "tacrolimus") == "s"  # ointment and capsules
+    assert route_of(signal_index, "duragesic") == "s"  # transdermal is systemic
+    assert route_of(signal_index, "mixed cream") == "s"  # one of its routes is oral
+    assert route_of(signal_index, "kapanol") == "-"  # a UNII brand: no NDC product
+    assert len(signal_index["name_routes"]["codes"]) == len(signal_index["names"])
+    assert signal_index["format"] == 2
+
+
 def test_build_index_is_deterministic(builder: ModuleType) -> None:
-    first = builder.build_index(SMALL_NDC, SMALL_UNII)
-    second = builder.build_index(SMALL_NDC, SMALL_UNII)
+    first = builder.build_index(SMALL_NDC + SIGNAL_NDC.split(b"\n", 1)[1], SMALL_UNII)
+    second = builder.build_index(SMALL_NDC + SIGNAL_NDC.split(b"\n", 1)[1], SMALL_UNII)
 
     assert builder.gzip_deterministic(builder.canonical_json(first)) == (
         builder.gzip_deterministic(builder.canonical_json(second))
@@ -285,4 +458,14 @@ def test_shipped_index_records_the_pinned_sources(builder: ModuleType, shipped_i
 
 
 def test_shipped_index_file_is_small() -> None:
-    assert (DATA_DIR / "drug_index.json.gz").stat().st_size < 1_200_000
+    assert (DATA_DIR / "drug_index.json.gz").stat().st_size < 1_500_000
+
+
+def test_shipped_index_is_format_2_with_signals_and_routes(shipped_index: dict) -> None:
+    names = shipped_index["names"]
+
+    assert shipped_index["format"] == 2
+    assert len(shipped_index["name_routes"]["codes"]) == len(names)
+    assert shipped_index["ingredient_dea_schedules_from_combinations"]["difenoxin"] == ["CIV"]
+    assert route_of(shipped_index, "protopic") == "l"
+    assert route_of(shipped_index, "prograf") == "s"

@@ -1,547 +1,361 @@
-"""Tests of the start plan calculator (carechoices.plans.calculator)."""
+"""The start plan calculator: schedules exactly as one source gives them, and nothing invented."""
 
 from __future__ import annotations
 
-import json
-from datetime import date, time, timedelta
+import re
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from carechoices.plans.calculator import (
-    MAX_DAYS_AFTER_TODAY,
-    MAX_DAYS_BEFORE_TODAY,
-    NoProtocol,
-    PlanInputError,
-    choose_protocol,
-    make_plan,
-    titrate,
-)
-from carechoices.plans.domain import InvalidProtocol
+from carechoices.plans.calculator import NoProtocol, PlanInputError, choose_protocol, make_plan
+from carechoices.plans.domain import DosingProtocol, InvalidProtocol, ScheduleStep
 
 from .factories import (
     HASHIMOTOS,
+    LDN_PROTOCOLS,
     R1,
-    R2,
+    SOURCE_DOSES,
     TODAY,
     hashimotos_finding,
     hashimotos_protocol,
+    opioid_finding,
     plan_request,
-    standard_protocol,
+    schedule_a,
+    schedule_b,
     surgery_finding,
     transplant_finding,
-    washout_finding,
 )
 
-D = Decimal
 
+def plan(**changes):
+    today = changes.pop("today", TODAY)
+    protocols = changes.pop("protocols", LDN_PROTOCOLS)
+    return make_plan(plan_request(**changes), protocols, today=today)
 
-def doses(plan_steps: Any) -> list[Decimal]:
-    return [step.dose_mg for step in plan_steps]
 
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
 
-# --- protocol choice --------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------- choosing
 
-@pytest.mark.parametrize(
-    ("conditions", "protocol_names", "expected"),
-    [
-        pytest.param(frozenset(), ["standard", "hashimotos"], "standard", id="no-condition"),
-        pytest.param(
-            frozenset({HASHIMOTOS}), ["standard", "hashimotos"], "hashimotos", id="hashimotos"
-        ),
-        pytest.param(
-            frozenset({HASHIMOTOS}), ["hashimotos", "standard"], "hashimotos", id="order-free"
-        ),
-        pytest.param(
-            frozenset({"crohns-disease"}), ["standard", "hashimotos"], "standard", id="other"
-        ),
-        pytest.param(
-            frozenset({HASHIMOTOS, "crohns-disease"}),
-            ["standard", "crohns", "hashimotos"],
-            "hashimotos",
-            id="lowest-start-wins",
-        ),
-    ],
-)
-def test_choose_protocol_prefers_condition_then_lowest_start(
-    conditions: frozenset[str], protocol_names: list[str], expected: str
-) -> None:
-    # Arrange
-    available = {
-        "standard": standard_protocol(name="standard"),
-        "hashimotos": hashimotos_protocol(name="hashimotos"),
-        "crohns": standard_protocol(
-            name="crohns", condition="crohns-disease", start_dose_mg=D("1")
-        ),
-    }
-    protocols = [available[name] for name in protocol_names]
 
-    # Act
-    chosen = choose_protocol(protocols, conditions)
+def test_default_protocol_is_the_fully_stated_schedule() -> None:
+    result = plan()
 
-    # Assert
-    assert chosen.name == expected
+    assert result.protocol.protocol_id == "three-step-schedule"
+    assert [step.dose_mg for step in result.steps] == [Decimal("1.5"), Decimal("3"), Decimal("4.5")]
 
 
-@pytest.mark.parametrize(
-    "protocols",
-    [pytest.param([], id="none"), pytest.param([hashimotos_protocol()], id="only-condition")],
-)
-def test_make_plan_without_applicable_protocol_raises_no_protocol(protocols: list) -> None:
-    with pytest.raises(NoProtocol) as error:
-        make_plan(plan_request(), protocols, today=TODAY)
+def test_condition_protocol_wins_for_that_condition() -> None:
+    result = plan(conditions=frozenset({HASHIMOTOS}))
 
-    assert error.value.therapy == "low-dose-naltrexone"
+    assert result.protocol.protocol_id == "hashimotos-lowest-start"
+    assert [(s.dose_mg, s.open_ended) for s in result.steps] == [(Decimal("0.25"), True)]
 
 
-def test_make_plan_with_hashimotos_condition_starts_at_quarter_milligram() -> None:
-    # Arrange
-    request = plan_request(conditions=frozenset({HASHIMOTOS}), findings=(hashimotos_finding(),))
-
-    # Act
-    plan = make_plan(request, [standard_protocol(), hashimotos_protocol()], today=TODAY)
-
-    # Assert
-    assert plan.protocol.condition == HASHIMOTOS
-    assert doses(plan.steps) == [D("0.25"), D("1.25"), D("2.25"), D("3.25"), D("4.25"), D("4.5")]
-    assert [warning.rule for warning in plan.warnings] == ["ldn-hashimotos"]
-    assert "thyroid hormone dose may need a quick reduction" in plan.warnings[0].text
-    assert plan.warnings[0].severity == "caution"
-
-
-# --- titration --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "step", "target", "expected"),
-    [
-        pytest.param("1.5", "1", "4.5", ["1.5", "2.5", "3.5", "4.5"], id="standard"),
-        pytest.param(
-            "0.25", "1", "4.5", ["0.25", "1.25", "2.25", "3.25", "4.25", "4.5"], id="hashimotos"
-        ),
-        pytest.param("1.5", "1.5", "4.5", ["1.5", "3", "4.5"], id="exact-landing"),
-        pytest.param("1.5", "3", "4", ["1.5", "4"], id="capped-jump"),
-        pytest.param("4.5", "1", "4.5", ["4.5"], id="start-at-target"),
-    ],
-)
-def test_titrate_steps_up_and_caps_at_target(
-    start: str, step: str, target: str, expected: list[str]
-) -> None:
-    # Arrange
-    protocol = standard_protocol(start_dose_mg=D(start), step_mg=D(step), target_mg=D(target))
-
-    # Act
-    steps = titrate(protocol, date(2026, 3, 1))
-
-    # Assert
-    assert doses(steps) == [D(dose) for dose in expected]
-    assert steps[-1].end is None
-    assert all(step.end is not None for step in steps[:-1])
-
-
-def test_make_plan_standard_protocol_dates_each_weekly_step() -> None:
-    # Act
-    plan = make_plan(plan_request(), [standard_protocol()], today=TODAY)
-
-    # Assert
-    assert [(step.start, step.end, step.dose_mg) for step in plan.steps] == [
-        (date(2026, 3, 1), date(2026, 3, 7), D("1.5")),
-        (date(2026, 3, 8), date(2026, 3, 14), D("2.5")),
-        (date(2026, 3, 15), date(2026, 3, 21), D("3.5")),
-        (date(2026, 3, 22), None, D("4.5")),
-    ]
-    assert {step.timing for step in plan.steps} == {"at bedtime"}
-    assert all(step.references == (R1,) for step in plan.steps)
-    assert plan.holds == () and plan.warnings == () and not plan.stopped
-
-
-@settings(max_examples=300, deadline=None, database=None)
-@given(
-    start=st.decimals(min_value=D("0.05"), max_value=D("10"), places=2),
-    step=st.decimals(min_value=D("0.05"), max_value=D("5"), places=2),
-    extra=st.decimals(min_value=D("0"), max_value=D("5"), places=2),
-    interval_days=st.integers(min_value=1, max_value=28),
-)
-def test_titrate_never_exceeds_target_for_any_protocol(
-    start: Decimal, step: Decimal, extra: Decimal, interval_days: int
-) -> None:
-    # Arrange
-    target = start + extra
-    protocol = standard_protocol(
-        start_dose_mg=start, step_mg=step, target_mg=target, interval_days=interval_days
-    )
-    first_dose = date(2026, 3, 1)
-
-    # Act
-    steps = titrate(protocol, first_dose)
-
-    # Assert: capped, rising by at most one step, ending open at the target, no gaps
-    assert all(entry.dose_mg <= target for entry in steps)
-    assert steps[0].dose_mg == start and steps[-1].dose_mg == target and steps[-1].end is None
-    for before, after in zip(steps, steps[1:], strict=False):
-        assert before.dose_mg < after.dose_mg <= before.dose_mg + step
-        assert before.end is not None and after.start == before.end + timedelta(days=1)
-        assert (before.end - before.start).days + 1 == interval_days
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [
-        pytest.param({"step_mg": D("0")}, id="zero-step"),
-        pytest.param({"start_dose_mg": D("0")}, id="zero-start"),
-        pytest.param({"target_mg": D("1")}, id="target-below-start"),
-        pytest.param({"interval_days": 0}, id="zero-interval"),
-        pytest.param({"step_mg": D("0.01")}, id="too-many-steps"),
-        pytest.param({"start_dose_mg": "lots"}, id="not-a-number"),
-    ],
-)
-def test_dosing_protocol_with_unusable_figures_raises_invalid_protocol(
-    changes: dict[str, Any],
-) -> None:
-    with pytest.raises(InvalidProtocol):
-        standard_protocol(**changes)
-
-
-def test_dosing_protocol_given_strings_stores_decimals() -> None:
-    protocol = standard_protocol(start_dose_mg="1.5", step_mg=1, target_mg="4.50", condition=" ")
-
-    assert protocol.start_dose_mg == D("1.5") and isinstance(protocol.step_mg, Decimal)
-    assert protocol.condition is None
-
-
-# --- opioid wash-out --------------------------------------------------------------------------
-
-
-def test_make_plan_with_opioid_washout_holds_for_max_days_before_first_dose() -> None:
-    # Arrange
-    request = plan_request(findings=(washout_finding(),))
-
-    # Act
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    # Assert
-    (hold,) = plan.holds
-    assert (hold.kind, hold.start, hold.end) == ("washout", date(2026, 3, 1), date(2026, 3, 14))
-    assert plan.first_dose_date == date(2026, 3, 15)
-    assert doses(plan.steps) == [D("1.5"), D("2.5"), D("3.5"), D("4.5")]
-    assert hold.references == (R2,)
-    assert "physician" in hold.reason and "non-opioid" in hold.reason
-    assert not plan.stopped and plan.warnings == ()
-
-
-def test_make_plan_with_later_earliest_start_waits_for_it() -> None:
-    request = plan_request(findings=(washout_finding(earliest_start=date(2026, 3, 20)),))
-
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    assert plan.holds[0].end == date(2026, 3, 19)
-    assert plan.first_dose_date == date(2026, 3, 20)
-
-
-# --- surgery ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("procedure_date", "expected_steps", "hold_start"),
-    [
-        pytest.param(
-            date(2026, 3, 20),
-            [
-                (date(2026, 3, 1), date(2026, 3, 7), D("1.5")),
-                (date(2026, 3, 8), date(2026, 3, 14), D("2.5")),
-                (date(2026, 3, 15), date(2026, 3, 17), D("3.5")),
-            ],
-            date(2026, 3, 18),
-            id="during-titration",
-        ),
-        pytest.param(
-            date(2026, 5, 1),
-            [
-                (date(2026, 3, 1), date(2026, 3, 7), D("1.5")),
-                (date(2026, 3, 8), date(2026, 3, 14), D("2.5")),
-                (date(2026, 3, 15), date(2026, 3, 21), D("3.5")),
-                (date(2026, 3, 22), date(2026, 4, 28), D("4.5")),
-            ],
-            date(2026, 4, 29),
-            id="after-titration",
-        ),
-        pytest.param(
-            date(2026, 3, 10),
-            [
-                (date(2026, 3, 1), date(2026, 3, 7), D("1.5")),
-            ],
-            date(2026, 3, 8),
-            id="on-step-boundary",
-        ),
-    ],
-)
-def test_make_plan_with_surgery_cuts_steps_at_earliest_stop(
-    procedure_date: date, expected_steps: list[tuple[date, date, Decimal]], hold_start: date
-) -> None:
-    # Arrange
-    request = plan_request(findings=(surgery_finding(procedure_date),))
-
-    # Act
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    # Assert
-    assert [(step.start, step.end, step.dose_mg) for step in plan.steps] == expected_steps
-    (hold,) = plan.holds
-    assert (hold.kind, hold.start, hold.end) == ("surgery", hold_start, None)
-    assert hold.restart_condition == "when your physician clears it"
-    assert hold.procedure_date == procedure_date
-    assert all(step.end is not None and step.end < hold.start for step in plan.steps)
-    assert any("prescriber to decide" in warning.text for warning in plan.warnings)
-
-
-def test_make_plan_with_surgery_during_washout_schedules_no_doses() -> None:
-    # Arrange
-    request = plan_request(findings=(washout_finding(), surgery_finding(date(2026, 3, 10))))
-
-    # Act
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    # Assert
-    assert plan.steps == ()
-    assert [(hold.kind, hold.start, hold.end) for hold in plan.holds] == [
-        ("washout", date(2026, 3, 1), date(2026, 3, 14)),
-        ("surgery", date(2026, 3, 8), None),
-    ]
-    assert any("schedules no doses" in warning.text for warning in plan.warnings)
-    assert not plan.stopped
-
-
-def test_make_plan_with_surgery_right_after_start_holds_from_start_date() -> None:
-    # The stop would fall before the plan begins; the hold cannot start earlier than the plan.
-    request = plan_request(findings=(surgery_finding(date(2026, 3, 1)),))
-
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    assert plan.steps == ()
-    assert plan.holds[0].start == date(2026, 3, 1)
-
-
-def test_make_plan_with_two_surgeries_stops_for_the_first_and_warns_of_the_second() -> None:
-    # Arrange
-    later, sooner = date(2026, 6, 1), date(2026, 3, 20)
-    request = plan_request(findings=(surgery_finding(later), surgery_finding(sooner)))
-
-    # Act
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    # Assert
-    (hold,) = plan.holds
-    assert hold.procedure_date == sooner
-    assert any("2026-06-01" in warning.text for warning in plan.warnings)
-
-
-@pytest.mark.parametrize(
-    ("procedure_dates", "field"),
-    [
-        pytest.param([date(2026, 2, 27)], "procedures[0].date", id="only"),
-        pytest.param([date(2026, 4, 1), date(2026, 2, 27)], "procedures[1].date", id="second"),
-    ],
-)
-def test_make_plan_with_surgery_before_start_raises_input_error(
-    procedure_dates: list[date], field: str
-) -> None:
-    request = plan_request(findings=tuple(surgery_finding(day) for day in procedure_dates))
-
+def test_choose_protocol_by_id_and_refuses_another_conditions_protocol() -> None:
+    assert choose_protocol(LDN_PROTOCOLS, (), protocol_id="weekly-1-mg-steps").protocol_id == "weekly-1-mg-steps"
     with pytest.raises(PlanInputError) as error:
-        make_plan(request, [standard_protocol()], today=TODAY)
-
-    assert error.value.field == field
-    assert "2026-02-27" in error.value.message
-
-
-# --- avoid findings and the prescriber's decision ---------------------------------------------
+        choose_protocol(LDN_PROTOCOLS, (), protocol_id="hashimotos-lowest-start")
+    assert error.value.field == "protocol"
+    with pytest.raises(PlanInputError, match="is not a protocol"):
+        choose_protocol(LDN_PROTOCOLS, (), protocol_id="made-up")
 
 
-def test_make_plan_with_transplant_finding_stops_the_plan() -> None:
-    # Arrange
-    request = plan_request(findings=(transplant_finding(), hashimotos_finding()))
+def test_choose_protocol_does_not_depend_on_order() -> None:
+    assert choose_protocol(LDN_PROTOCOLS[::-1], ()).protocol_id == choose_protocol(LDN_PROTOCOLS, ()).protocol_id
 
-    # Act
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
 
-    # Assert
-    assert plan.stopped
-    assert plan.steps == () and plan.holds == ()
-    assert plan.stop_reason is not None
-    assert "Organ transplant with immunosuppressive medicine" in plan.stop_reason
-    assert [warning.severity for warning in plan.warnings] == ["avoid", "caution"]
-    body = plan.to_json()
-    assert body["stopped"] is True and body["steps"] == [] and body["stop_reason"]
+def test_no_applicable_protocol_raises_no_protocol() -> None:
+    with pytest.raises(NoProtocol):
+        plan(protocols=(hashimotos_protocol(),))
+
+
+# --------------------------------------------------------------------------- schedules as stated
+
+
+def test_ranges_stay_ranges_and_both_ends_are_dated() -> None:
+    result = plan()
+
+    first, second, third = result.steps
+    assert (first.start, first.latest_start, first.min_days, first.max_days) == (TODAY, TODAY, 7, 14)
+    # Step 2 begins after 7–14 days on step 1: day 8 to day 15.
+    assert (second.first_day, second.last_first_day) == (8, 15)
+    assert (second.start, second.latest_start) == (days(7), days(14))
+    # Step 3 begins after 14–28 days: day 15 to day 29; it is open-ended.
+    assert (third.first_day, third.last_first_day) == (15, 29)
+    assert (third.start, third.latest_start) == (days(14), days(28))
+    assert third.open_ended and result.first_dose_date == TODAY
+
+
+def test_no_protocol_joins_two_sources_there_is_no_2_5_mg_step() -> None:
+    doses = {step.dose_mg for step in plan().steps}
+
+    assert Decimal("2.5") not in doses and Decimal("3.5") not in doses
+
+
+def test_stepwise_protocol_needs_the_prescribers_start_dose() -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(protocol_id="weekly-1-mg-steps")
+
+    assert error.value.field == "start_dose_mg"
+    assert "does not say which dose to start at" in error.value.message
+
+
+def test_stepwise_protocol_from_the_prescribers_start_dose() -> None:
+    result = plan(protocol_id="weekly-1-mg-steps", start_dose_mg=Decimal("1"))
+
+    assert [s.dose_mg for s in result.steps] == [Decimal(d) for d in ("1", "2", "3", "4", "4.5")]
+    assert all((s.min_days, s.max_days) == (7, 7) for s in result.steps[:-1])
+    assert [s.start for s in result.steps] == [days(7 * n) for n in range(5)]
+    assert result.start_dose_mg == Decimal("1")
+
+
+def test_start_dose_for_a_fully_stated_schedule_is_refused() -> None:
+    with pytest.raises(PlanInputError, match="gives its own doses"):
+        plan(start_dose_mg=Decimal("1"))
+
+
+@pytest.mark.parametrize("start", ["0", "5", "-1"])
+def test_stepwise_start_dose_out_of_range_is_refused(start: str) -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(protocol_id="weekly-1-mg-steps", start_dose_mg=Decimal(start))
+    assert error.value.field == "start_dose_mg"
+
+
+@given(
+    start=st.decimals(min_value=Decimal("0.25"), max_value=Decimal("4.5"), places=2),
+    step=st.decimals(min_value=Decimal("0.25"), max_value=Decimal("2"), places=2),
+)
+@example(start=Decimal("1.5"), step=Decimal("1"))
+def test_stepwise_schedule_never_passes_target_and_follows_its_rule(start: Decimal, step: Decimal) -> None:
+    protocol = schedule_b(step_mg=step)
+
+    schedule = protocol.schedule(start)
+
+    doses = [s.dose_mg for s in schedule]
+    assert doses[0] == start and doses[-1] == Decimal("4.5") and max(doses) == Decimal("4.5")
+    for before, after in zip(doses, doses[1:], strict=False):
+        assert after == min(before + step, Decimal("4.5"))
+
+
+@pytest.mark.parametrize("conditions", [frozenset(), frozenset({HASHIMOTOS})])
+def test_every_dated_dose_appears_in_its_protocols_cited_schedule(conditions) -> None:
+    result = plan(conditions=conditions, findings=(surgery_finding(days(40)),))
+
+    stated = SOURCE_DOSES[result.protocol.protocol_id]
+    assert {step.dose_mg for step in result.steps} <= stated
+    assert set(result.protocol.stated_doses) == stated
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"steps": (ScheduleStep(Decimal("1.5")), ScheduleStep(Decimal("3")))}, "only the last step"),
+        ({"steps": (ScheduleStep(Decimal("1.5"), 7, 14),)}, "last step of a schedule continues"),
+        ({"steps": (), "step_mg": None}, "either steps or"),
+    ],
+)
+def test_dosing_protocol_with_unusable_figures_raises(changes, message) -> None:
+    with pytest.raises(InvalidProtocol, match=message):
+        schedule_a(**changes)
+
+
+def test_schedule_step_needs_both_days_or_neither() -> None:
+    with pytest.raises(InvalidProtocol):
+        ScheduleStep(Decimal("1.5"), 7, None)
+    with pytest.raises(InvalidProtocol):
+        ScheduleStep(Decimal("1.5"), 14, 7)
+
+
+# --------------------------------------------------------------------------- opioids
+
+
+def test_opioid_without_answers_dates_no_dose_and_says_why() -> None:
+    result = plan(findings=(opioid_finding(),))
+
+    assert result.first_dose_date is None
+    assert all(step.start is None for step in result.steps)
+    assert "left your body" in (result.first_dose_note or "")
+    (hold,) = result.holds
+    assert hold.kind == "opioid-clearance" and hold.start == TODAY and hold.end is None
+    assert any("10–14 days" in w.text and "tell us whether you do" in w.text for w in result.warnings)
+
+
+def test_daily_opioid_pain_medicine_shows_the_wean_dated_at_both_ends() -> None:
+    result = plan(findings=(opioid_finding(),), daily_opioid_pain_medicine=True)
+
+    wean, clearance = result.holds
+    assert wean.kind == "opioid-wean"
+    assert (wean.start, wean.end, wean.latest_end) == (TODAY, days(9), days(13))
+    assert clearance.kind == "opioid-clearance" and clearance.start == days(14) and clearance.end is None
+    assert result.first_dose_date is None
+
+
+def test_no_daily_opioid_means_no_wean_only_the_wait() -> None:
+    result = plan(findings=(opioid_finding(),), daily_opioid_pain_medicine=False)
+
+    assert [hold.kind for hold in result.holds] == ["opioid-clearance"]
+
+
+def test_prescriber_confirmed_opioid_free_date_dates_the_first_dose() -> None:
+    result = plan(findings=(opioid_finding(),), opioid_free_from=days(20), daily_opioid_pain_medicine=True)
+
+    assert result.first_dose_date == days(20) == result.steps[0].start
+    (hold,) = result.holds
+    assert (hold.kind, hold.start, hold.end) == ("opioid-clearance", TODAY, days(19))
+
+
+def test_opioid_free_date_already_reached_starts_on_the_start_date() -> None:
+    result = plan(findings=(opioid_finding(),), opioid_free_from=TODAY - timedelta(days=3))
+
+    assert result.first_dose_date == TODAY and result.holds == ()
+
+
+def test_no_plan_for_any_opioid_dates_a_day_15_start() -> None:
+    for answer in (None, True, False):
+        result = plan(findings=(opioid_finding(),), daily_opioid_pain_medicine=answer)
+        assert result.first_dose_date is None
+        assert all(step.start is None for step in result.steps)
+
+
+# --------------------------------------------------------------------------- surgery
+
+
+def test_surgery_cuts_steps_at_the_earlier_stop_day() -> None:
+    result = plan(findings=(surgery_finding(days(10)),))
+
+    assert [step.dose_mg for step in result.steps] == [Decimal("1.5"), Decimal("3")]
+    assert all(step.ends_before == days(8) for step in result.steps)
+    assert result.steps[1].latest_start == days(7)
+    (hold,) = result.holds
+    assert (hold.kind, hold.start, hold.end, hold.procedure_date) == ("surgery", days(8), None, days(10))
+    assert any("Restart only when your physician clears it" in w.text for w in result.warnings)
+
+
+def test_surgery_before_any_dose_schedules_none_and_says_so() -> None:
+    result = plan(findings=(surgery_finding(days(1)),))
+
+    assert result.steps == () and result.first_dose_date is None
+    assert any("dates no doses" in w.text for w in result.warnings)
+
+
+def test_surgery_with_undated_first_dose_still_dates_the_stop() -> None:
+    result = plan(findings=(opioid_finding(), surgery_finding(days(30))))
+
+    assert result.first_dose_date is None
+    assert any(h.kind == "surgery" and h.start == days(28) for h in result.holds)
+    assert any("take none from" in w.text for w in result.warnings)
+
+
+def test_two_surgeries_stop_for_the_first_and_warn_of_the_second() -> None:
+    result = plan(findings=(surgery_finding(days(40)), surgery_finding(days(20))))
+
+    assert [h.procedure_date for h in result.holds] == [days(20)]
+    assert any("Another procedure" in w.text for w in result.warnings)
+
+
+def test_surgery_before_the_start_date_is_an_input_error() -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(start_date=days(5), findings=(surgery_finding(days(2)),))
+    assert error.value.field == "procedures[0].date"
+
+
+# --------------------------------------------------------------------------- avoid and decisions
+
+
+def test_transplant_finding_stops_the_plan() -> None:
+    result = plan(findings=(transplant_finding(), hashimotos_finding()))
+
+    assert result.stopped and result.steps == () and result.holds == ()
+    assert "Organ transplant" in (result.stop_reason or "")
 
 
 @pytest.mark.parametrize("decision", [None, "", "   "])
-def test_make_plan_with_blank_prescriber_decision_still_stops(decision: str | None) -> None:
-    request = plan_request(findings=(transplant_finding(),), prescriber_decision=decision)
-
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    assert plan.stopped and plan.prescriber_decision is None
+def test_blank_prescriber_decision_still_stops(decision) -> None:
+    assert plan(findings=(transplant_finding(),), prescriber_decision=decision).stopped
 
 
-def test_make_plan_with_prescriber_decision_proceeds_and_records_it_first() -> None:
-    # Arrange
-    decision = "Dr Lee, transplant team, agreed on 2026-02-20 to try it with monthly checks."
-    request = plan_request(
-        findings=(hashimotos_finding(), transplant_finding()), prescriber_decision=decision
-    )
+def test_prescriber_decision_proceeds_and_is_recorded_first() -> None:
+    result = plan(findings=(hashimotos_finding(), transplant_finding()), prescriber_decision="Dr A, 1 March")
 
-    # Act
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
-
-    # Assert
-    assert not plan.stopped and plan.stop_reason is None
-    assert doses(plan.steps) == [D("1.5"), D("2.5"), D("3.5"), D("4.5")]
-    top = plan.warnings[0]
-    assert top.text == (
-        "Your prescriber decided to proceed despite: "
-        f"Organ transplant with immunosuppressive medicine — {decision}"
-    )
-    assert top.prescriber_decision and top.references == (R2,)
-    body = plan.to_json()
-    assert body["prescriber_decision"] == decision
-    assert body["warnings"][0]["text"] == top.text
+    assert not result.stopped and result.steps
+    assert result.warnings[0].prescriber_decision and "Dr A, 1 March" in result.warnings[0].text
+    assert result.warnings[0].detail == "LDN might work against anti-rejection medicines."
 
 
-def test_make_plan_with_opioid_avoid_finding_does_not_stop_because_timing_resolves_it() -> None:
-    plan = make_plan(
-        plan_request(findings=(washout_finding(),)), [standard_protocol()], today=TODAY
-    )
-
-    assert not plan.stopped and plan.steps
+def test_opioid_avoid_finding_does_not_stop_the_plan() -> None:
+    assert not plan(findings=(opioid_finding(),)).stopped
 
 
-# --- input errors -----------------------------------------------------------------------------
+def test_warnings_keep_lay_and_professional_text_apart() -> None:
+    result = plan(findings=(hashimotos_finding(),))
+
+    (warning,) = result.warnings
+    assert "quick reduction" in warning.text and "settle the autoimmune" not in warning.text
+    assert warning.detail == "LDN may settle the autoimmune thyroid disease quickly."
 
 
-def _finding_with(**changes: Any) -> dict[str, Any]:
-    finding = surgery_finding(date(2026, 4, 1))
-    finding["dates"] = {**finding["dates"], **changes.pop("dates", {})}
-    finding.update(changes)
-    return finding
+# --------------------------------------------------------------------------- today and input
 
 
-@pytest.mark.parametrize(
-    ("request_changes", "field"),
-    [
-        pytest.param({"time_zone": "Mars/Olympus_Mons"}, "time_zone", id="unknown-zone"),
-        pytest.param({"time_zone": "europe/london"}, "time_zone", id="wrong-case-zone"),
-        pytest.param({"time_zone": ""}, "time_zone", id="empty-zone"),
-        pytest.param({"time_zone": "localtime"}, "time_zone", id="machine-zone"),
-        pytest.param({"time_zone": "../../etc/passwd"}, "time_zone", id="path-zone"),
-        pytest.param(
-            {"start_date": TODAY - timedelta(days=MAX_DAYS_BEFORE_TODAY + 1)},
-            "start_date",
-            id="too-long-ago",
-        ),
-        pytest.param(
-            {"start_date": TODAY + timedelta(days=MAX_DAYS_AFTER_TODAY + 1)},
-            "start_date",
-            id="too-far-ahead",
-        ),
-        pytest.param(
-            {"dose_time": time(21, 0, tzinfo=ZoneInfo("Europe/London"))},
-            "dose_time",
-            id="zoned-dose-time",
-        ),
-        pytest.param({"prescriber_decision": "x" * 1001}, "prescriber_decision", id="long"),
-        pytest.param(
-            {"findings": (_finding_with(severity="serious"),)},
-            "findings[0].severity",
-            id="bad-severity",
-        ),
-        pytest.param(
-            {"findings": (_finding_with(dates={"procedure_date": "1 April"}),)},
-            "findings[0].dates.procedure_date",
-            id="bad-date",
-        ),
-        pytest.param(
-            {"findings": (_finding_with(dates={"restart": ""}),)},
-            "findings[0].dates.restart",
-            id="no-restart",
-        ),
-        pytest.param(
-            {"findings": (washout_finding(), _finding_with(references=[{"citation": "x"}]))},
-            "findings[1].references[0].id",
-            id="reference-without-id",
-        ),
-        pytest.param({"findings": ("avoid",)}, "findings[0]", id="not-an-object"),
-    ],
-)
-def test_make_plan_with_bad_input_raises_input_error_naming_the_field(
-    request_changes: dict[str, Any], field: str
-) -> None:
+def test_start_in_the_past_is_refused_with_todays_date() -> None:
     with pytest.raises(PlanInputError) as error:
-        make_plan(plan_request(**request_changes), [standard_protocol()], today=TODAY)
+        plan(start_date=TODAY - timedelta(days=1))
+    assert error.value.field == "start_date"
+    assert "in the past (today is 1 March 2026)" in error.value.message
 
-    assert error.value.field == field
-    assert error.value.message
+
+def test_start_today_is_accepted() -> None:
+    assert plan(start_date=TODAY).first_dose_date == TODAY
 
 
 @pytest.mark.parametrize(
-    "start_date",
+    ("changes", "field"),
     [
-        pytest.param(TODAY - timedelta(days=MAX_DAYS_BEFORE_TODAY), id="oldest"),
-        pytest.param(TODAY + timedelta(days=MAX_DAYS_AFTER_TODAY), id="latest"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"time_zone": "Factory"}, "time_zone"),
+        ({"start_date": TODAY + timedelta(days=800)}, "start_date"),
+        ({"prescriber_decision": "x" * 1001, "findings": (transplant_finding(),)}, "prescriber_decision"),
     ],
 )
-def test_make_plan_accepts_start_dates_at_the_limits(start_date: date) -> None:
-    plan = make_plan(plan_request(start_date=start_date), [standard_protocol()], today=TODAY)
-
-    assert plan.first_dose_date == start_date
-
-
-def test_make_plan_without_today_uses_the_clock() -> None:
-    plan = make_plan(plan_request(start_date=date.today()), [standard_protocol()])
-
-    assert plan.start_date == date.today()
+def test_bad_input_raises_input_error_naming_the_field(changes, field) -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(**changes)
+    assert error.value.field == field
 
 
-# --- JSON -------------------------------------------------------------------------------------
+def test_plan_to_json_uses_iso_dates_and_numbers() -> None:
+    data = plan(findings=(surgery_finding(days(40)),)).to_json()
+
+    assert data["first_dose_date"] == "2026-03-01" and data["today"] == "2026-03-01"
+    assert data["steps"][1]["start"] == "2026-03-08" and data["steps"][1]["latest_start"] == "2026-03-15"
+    assert data["steps"][0]["dose_mg"] == 1.5 and data["steps"][1]["dose_mg"] == 3
+    assert data["protocol"]["steps"][0] == {"dose_mg": 1.5, "min_days": 7, "max_days": 14}
+    assert [r["id"] for r in data["references"]] == ["R19", "R2"]
+    text = repr(data)
+    assert not re.search(r"Decimal|datetime", text)
 
 
-def test_plan_to_json_uses_iso_dates_numbers_and_unique_references() -> None:
-    # Arrange
-    request = plan_request(
-        findings=(washout_finding(), surgery_finding(date(2026, 5, 1)), hashimotos_finding())
-    )
-    plan = make_plan(request, [standard_protocol(target_mg=D("4.50"))], today=TODAY)
+def test_plan_references_each_once_in_order() -> None:
+    result = plan(protocols=(schedule_a(references=(R1,)),), findings=(hashimotos_finding(),))
 
-    # Act
-    body = json.loads(json.dumps(plan.to_json()))
-
-    # Assert
-    assert set(body) == {
-        "therapy", "time_zone", "start_date", "first_dose_date", "dose_time", "protocol",
-        "steps", "holds", "warnings", "references", "stopped", "stop_reason",
-        "prescriber_decision",
-    }  # fmt: skip
-    assert body["therapy"] == "low-dose-naltrexone" and body["time_zone"] == "Europe/London"
-    assert [step["dose_mg"] for step in body["steps"]] == [1.5, 2.5, 3.5, 4.5]
-    assert body["protocol"]["target_mg"] == 4.5 and body["protocol"]["step_mg"] == 1
-    assert body["steps"][0] | {"note": None, "references": None} == {
-        "start": "2026-03-15", "end": "2026-03-21", "dose_mg": 1.5, "timing": "at bedtime",
-        "note": None, "references": None,
-    }  # fmt: skip
-    assert body["steps"][-1]["end"] == "2026-04-28"
-    assert [hold["end"] for hold in body["holds"]] == ["2026-03-14", None]
-    assert [reference["id"] for reference in body["references"]] == ["R1", "R2"]
-    assert body["stopped"] is False and body["stop_reason"] is None
+    assert [r.id for r in result.references] == ["R1"]
 
 
-def test_choose_protocol_prefers_smaller_step_when_starts_tie():
-    from tests.unit.plans.factories import standard_protocol
+def test_replace_keeps_plans_immutable() -> None:
+    result = plan()
+    with pytest.raises(AttributeError):
+        result.steps = ()  # type: ignore[misc]
+    assert replace(result, stopped=True).stopped
 
-    weekly_1mg = standard_protocol(name="Z: 1 mg steps")
-    three_steps = standard_protocol(name="A: 1.5 mg steps", step_mg=Decimal("1.5"))
-    for order in ([weekly_1mg, three_steps], [three_steps, weekly_1mg]):
-        assert choose_protocol(order, frozenset()).name == "Z: 1 mg steps"
+
+def test_protocol_to_json_says_when_start_dose_is_needed() -> None:
+    assert schedule_b().to_json()["needs_start_dose"] is True
+    assert schedule_a().to_json()["needs_start_dose"] is False
+    assert DosingProtocol(**{**schedule_b().__dict__, "start_dose_mg": Decimal("1.5")}).needs_start_dose is False

@@ -14,14 +14,19 @@ from carechoices.plans.domain import Plan
 from carechoices.plans.ics import PRODID, plan_to_ics
 
 from .factories import (
-    R1,
+    R19,
     TODAY,
+    opioid_finding,
     plan_request,
-    standard_protocol,
+    schedule_a,
+    schedule_b,
     surgery_finding,
     transplant_finding,
-    washout_finding,
 )
+
+
+def standard_protocol():
+    return schedule_a()
 
 URL = "https://carechoices.example/therapies/low-dose-naltrexone/plan"
 
@@ -47,8 +52,8 @@ def occurrences(event: Event) -> list[datetime]:
 
 
 def test_plan_to_ics_holds_one_event_per_step_hold_and_restart() -> None:
-    # Arrange: wash-out, full titration, then surgery on 2026-05-01
-    request = plan_request(findings=(washout_finding(), surgery_finding(date(2026, 5, 1))))
+    # Arrange: the three-step schedule, then surgery on 2026-05-01
+    request = plan_request(findings=(surgery_finding(date(2026, 5, 1)),))
     plan = make_plan(request, [standard_protocol()], today=TODAY)
 
     # Act
@@ -61,48 +66,73 @@ def test_plan_to_ics_holds_one_event_per_step_hold_and_restart() -> None:
     assert calendar.get_missing_tzids() == set()
     summaries = [str(event["SUMMARY"]) for event in events(calendar)]
     assert summaries == [
-        "No LDN yet: opioid wash-out with your physician",
         "LDN 1.5 mg at bedtime",
-        "LDN 2.5 mg at bedtime",
-        "LDN 3.5 mg at bedtime",
-        "LDN 4.5 mg at bedtime",
-        "Stop LDN from today: surgery on 2026-05-01",
+        "LDN: move to 3 mg at bedtime on one of these days",
+        "LDN: move to 4.5 mg at bedtime on one of these days",
+        "Stop LDN from today: surgery on 1 May 2026",
         "LDN: restart only when your physician clears it",
     ]
     for event in events(calendar):
         assert event.get("UID") and event.get("DTSTAMP")
-    assert len({str(event["UID"]) for event in events(calendar)}) == 7
+    assert len({str(event["UID"]) for event in events(calendar)}) == 5
 
 
-def test_plan_to_ics_dates_steps_and_holds_as_in_the_plan() -> None:
+def test_plan_to_ics_dates_ranges_at_both_ends() -> None:
     # Arrange
-    request = plan_request(findings=(washout_finding(), surgery_finding(date(2026, 5, 1))))
-    plan = make_plan(request, [standard_protocol()], today=TODAY)
+    plan = make_plan(plan_request(findings=(surgery_finding(date(2026, 5, 1)),)), [standard_protocol()], today=TODAY)
 
     # Act
-    washout, *steps, stop, restart = events(render(plan))
+    first, second, third, stop, restart = events(render(plan))
 
-    # Assert
-    assert (washout.decoded("DTSTART"), washout.decoded("DTEND")) == (
-        date(2026, 3, 1),
-        date(2026, 3, 15),  # DTEND is exclusive: the hold's last day is 14 March
-    )
-    assert [step.decoded("DTSTART") for step in steps] == [
-        datetime(2026, 3, d, 21, 0, tzinfo=ZoneInfo("Europe/London")) for d in (15, 22, 29)
-    ] + [datetime(2026, 4, 5, 21, 0, tzinfo=ZoneInfo("Europe/London"))]
-    assert [step["DTSTART"].params["TZID"] for step in steps] == ["Europe/London"] * 4
-    assert [step["RRULE"]["COUNT"] for step in steps] == [[7], [7], [7], [24]]
-    assert occurrences(steps[-1])[-1].date() == date(2026, 4, 28)  # day before the stop
-    assert (stop.decoded("DTSTART"), stop.decoded("DTEND")) == (
-        date(2026, 4, 29),
-        date(2026, 4, 30),
-    )
+    # Assert: the first step repeats for the 7 days it surely lasts (7–14)
+    assert first.decoded("DTSTART") == datetime(2026, 3, 1, 21, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert first["RRULE"]["COUNT"] == [7]
+    assert "every day for 7–14 days, as your prescriber decides" in str(first["DESCRIPTION"])
+    # The next steps begin on a day the prescriber picks: all-day windows, DTEND exclusive.
+    assert (second.decoded("DTSTART"), second.decoded("DTEND")) == (date(2026, 3, 8), date(2026, 3, 16))
+    assert "between 8–15 March 2026" in str(second["DESCRIPTION"])
+    assert (third.decoded("DTSTART"), third.decoded("DTEND")) == (date(2026, 3, 15), date(2026, 3, 30))
+    assert "RRULE" not in second and "RRULE" not in third
+    assert (stop.decoded("DTSTART"), stop.decoded("DTEND")) == (date(2026, 4, 29), date(2026, 4, 30))
     assert restart.decoded("DTSTART") == date(2026, 5, 2)
     assert "when your physician clears it" in str(stop["DESCRIPTION"])
 
 
+def test_plan_to_ics_stepwise_schedule_repeats_each_week_up_to_a_surgery_stop() -> None:
+    from decimal import Decimal
+
+    request = plan_request(
+        findings=(surgery_finding(date(2026, 3, 20)),), protocol_id="weekly-1-mg-steps", start_dose_mg=Decimal("1.5")
+    )
+    plan = make_plan(request, [schedule_b()], today=TODAY)
+
+    steps = dose_events(render(plan))
+
+    assert [str(e["SUMMARY"]) for e in steps] == ["LDN 1.5 mg at bedtime", "LDN 2.5 mg at bedtime", "LDN 3.5 mg at bedtime"]
+    assert [e["RRULE"]["COUNT"] for e in steps] == [[7], [7], [3]]
+    assert occurrences(steps[-1])[-1].date() == date(2026, 3, 17)  # the day before the stop
+
+
+def test_plan_to_ics_undated_plan_puts_no_dose_in_the_calendar() -> None:
+    plan = make_plan(
+        plan_request(findings=(opioid_finding(),), daily_opioid_pain_medicine=True), [standard_protocol()], today=TODAY
+    )
+
+    calendar = render(plan)
+
+    assert dose_events(calendar) == []
+    wean, wait = events(calendar)
+    assert (wean.decoded("DTSTART"), wean.decoded("DTEND")) == (date(2026, 3, 1), date(2026, 3, 15))
+    assert str(wait["SUMMARY"]).startswith("No LDN until the opioid has left your body")
+    assert "First dose: not dated" in str(calendar["DESCRIPTION"])
+
+
 def test_plan_to_ics_open_maintenance_step_does_not_repeat() -> None:
-    plan = make_plan(plan_request(), [standard_protocol()], today=TODAY)
+    from decimal import Decimal
+
+    plan = make_plan(
+        plan_request(protocol_id="weekly-1-mg-steps", start_dose_mg=Decimal("3.5")), [schedule_b()], today=TODAY
+    )
 
     last = dose_events(render(plan))[-1]
 
@@ -124,13 +154,14 @@ def test_plan_to_ics_keeps_local_dose_time_across_daylight_saving_change(
 ) -> None:
     # Arrange: one plan starting on the change day, one the day before it
     protocols = [standard_protocol()]
+    day_before = change_day - timedelta(days=1)
     on_change = make_plan(
-        plan_request(start_date=change_day, time_zone=zone), protocols, today=change_day
+        plan_request(start_date=change_day, time_zone=zone), protocols, today=day_before
     )
     across = make_plan(
-        plan_request(start_date=change_day - timedelta(days=1), time_zone=zone),
+        plan_request(start_date=day_before, time_zone=zone),
         protocols,
-        today=change_day,
+        today=day_before,
     )
 
     # Act
@@ -172,7 +203,7 @@ def test_plan_to_ics_vtimezone_describes_both_offsets() -> None:
 def test_plan_to_ics_is_deterministic_and_stamped_from_the_argument() -> None:
     # Arrange
     plan = make_plan(
-        plan_request(findings=(washout_finding(),)), [standard_protocol()], today=TODAY
+        plan_request(findings=(opioid_finding(),)), [standard_protocol()], today=TODAY
     )
     stamp = datetime(2026, 2, 20, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
@@ -212,7 +243,7 @@ def test_plan_to_ics_repeats_prescriber_decision_in_every_description() -> None:
     # Arrange
     decision = "Dr Lee agreed on 2026-02-20; monthly checks with the transplant team."
     request = plan_request(
-        findings=(transplant_finding(), washout_finding(), surgery_finding(date(2026, 5, 1))),
+        findings=(transplant_finding(), opioid_finding(), surgery_finding(date(2026, 5, 1))),
         prescriber_decision=decision,
     )
     plan = make_plan(request, [standard_protocol()], today=TODAY)
@@ -233,7 +264,8 @@ def test_plan_to_ics_cites_references_and_links_the_plan() -> None:
     calendar = render(plan)
 
     first = dose_events(calendar)[0]
-    assert f"R1. {R1.citation}" in str(first["DESCRIPTION"])
+    assert f"1. {R19.citation} {R19.url}" in str(first["DESCRIPTION"])
+    assert "R19." not in str(first["DESCRIPTION"])  # internal keys never reach a person
     assert str(first["URL"]) == URL
     assert str(calendar["X-WR-CALNAME"]) == "My LDN start plan"
 
@@ -258,7 +290,7 @@ def test_plan_to_ics_in_utc_needs_no_vtimezone() -> None:
 
 
 def test_plan_to_ics_lines_are_crlf_and_folded_to_75_octets() -> None:
-    request = plan_request(findings=(washout_finding(), surgery_finding(date(2026, 5, 1))))
+    request = plan_request(findings=(opioid_finding(), surgery_finding(date(2026, 5, 1))))
     plan = make_plan(request, [standard_protocol()], today=TODAY)
 
     ics = plan_to_ics(plan, title="My LDN start plan", url=URL)

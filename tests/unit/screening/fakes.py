@@ -8,6 +8,7 @@ public FDA label data (Percocet = oxycodone + acetaminophen). Every name startin
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -24,6 +25,20 @@ class MedicineMatch:
     unclassified: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
     formulas: tuple[tuple[str, ...], ...] = ()
+    unmatched: tuple[str, ...] = ()
+    undecided: tuple[UndecidedClass, ...] = ()
+    route: str = ""
+    strengths_mg: tuple[tuple[str, float], ...] = ()
+    implied_conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UndecidedClass:
+    """Mirror of carechoices.medicines' UndecidedClass: a class signal with no decision."""
+
+    ingredient: str
+    rule_class: str
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,8 @@ class ConditionMatch:
     via: str = ""
     concepts: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+    implied: tuple[str, ...] = ()
 
 
 def _medicine(
@@ -47,6 +64,7 @@ def _medicine(
     status: str = "recognised",
     unclassified: tuple[str, ...] = (),
     formulas: tuple[tuple[str, ...], ...] = (),
+    **extra: object,
 ) -> MedicineMatch:
     return MedicineMatch(
         input="",
@@ -57,6 +75,7 @@ def _medicine(
         rule_classes=classes,
         unclassified=unclassified,
         formulas=formulas or (ingredients,),
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -79,7 +98,23 @@ MEDICINES: dict[str, MedicineMatch] = {
     "example-immunosuppressant": _medicine(
         "example-immunosuppressant",
         ("example-immunosuppressant",),
-        ("transplant-immunosuppressant",),
+        ("immunosuppressant", "transplant-immunosuppressant"),
+        implied_conditions=("immunosuppressed",),
+    ),
+    # Naltrexone products (FDA NDC: Revia and Vivitrol are naltrexone); LDN is the curated alias.
+    "revia 50 mg": _medicine(
+        "revia", ("naltrexone",), ("opioid-antagonist",), via="brand name",
+        strengths_mg=(("naltrexone", 50.0),),
+    ),
+    "vivitrol": _medicine("vivitrol", ("naltrexone",), ("opioid-antagonist",), via="brand name"),
+    "ldn 4.5 mg": _medicine(
+        "ldn", ("naltrexone",), ("opioid-antagonist",), via="curated alias",
+        strengths_mg=(("naltrexone", 4.5),),
+    ),
+    # Difenoxin: an FDA signal (DEA schedule) ties it to the opioid class, but no row decides it.
+    "motofen": _medicine(
+        "motofen", ("atropine", "difenoxin"), via="brand name",
+        undecided=(UndecidedClass("difenoxin", "opioid", ("DEA schedule CIV",)),),
     ),
     "example-thyroid-hormone": _medicine(
         "example-thyroid-hormone", ("example-thyroid-hormone",), ("thyroid-hormone",)
@@ -131,8 +166,11 @@ CONDITIONS: dict[str, ConditionMatch] = {
         "", "recognised", "Hashimoto's thyroiditis", "name", ("hashimotos-thyroiditis",)
     ),
     "kidney transplant": ConditionMatch(
-        "", "recognised", "kidney transplant", "name", ("kidney-transplant", "organ-transplant")
+        "", "recognised", "kidney transplant", "name", ("kidney-transplant", "organ-transplant"),
+        implied=("immunosuppressed",),
     ),
+    "cirrhosis": ConditionMatch("", "recognised", "cirrhosis", "name", ("cirrhosis", "liver-disease")),
+    "immunosuppressed": ConditionMatch("", "recognised", "immunosuppressed", "name", ("immunosuppressed",)),
 }
 
 CONDITION_SUGGESTIONS: dict[str, tuple[str, ...]] = {"livr disease": ("liver disease",)}
@@ -163,10 +201,7 @@ class FakeVocabulary:
         self.lookups += 1
         key = text.strip().casefold()
         if key in self.conditions:
-            found = self.conditions[key]
-            return ConditionMatch(
-                text, found.status, found.matched, found.via, found.concepts, found.suggestions
-            )
+            return dataclasses.replace(self.conditions[key], input=text)
         if key in CONDITION_SUGGESTIONS:
             return ConditionMatch(text, "suggested", suggestions=CONDITION_SUGGESTIONS[key])
         return ConditionMatch(text, "unrecognised")
@@ -177,17 +212,7 @@ class FakeVocabulary:
 
 
 def _with_input(match: MedicineMatch, text: str) -> MedicineMatch:
-    return MedicineMatch(
-        text,
-        match.status,
-        match.matched,
-        match.via,
-        match.ingredients,
-        match.rule_classes,
-        match.unclassified,
-        match.suggestions,
-        match.formulas,
-    )
+    return dataclasses.replace(match, input=text)
 
 
 KNOWN_MEDICINES: tuple[str, ...] = tuple(MEDICINES)

@@ -57,7 +57,7 @@ LDN_OPIOIDS = Rule(
         "full-dose non-opioid analgesics substituted first, before the first LDN dose."
     ),
     action="Do not start LDN while taking an opioid; plan any change with your physician.",
-    timing=Timing("washout-before-start", 10, 14),
+    timing=Timing("wait-until-cleared", 10, 14, wean_for="daily opioid pain medicine"),
     references=(R2,),
 )
 
@@ -192,9 +192,32 @@ VITD_NSAIDS = Rule(
     references=(V2,),
 )
 
-LDN = TherapyRules(
-    "low-dose-naltrexone", "Low-dose naltrexone (LDN)", LDN_RULES, datetime.date(2025, 7, 27)
+P_SAFETY = ReferenceInfo(
+    "probiotics-safety", "Safety page of a public review of probiotics and prebiotics."
 )
+
+PROBIOTICS_IMMUNOSUPPRESSED = Rule(
+    rule_id="probiotics-immunosuppressed",
+    title="A weakened immune system",
+    severity="info",
+    any_of=(Trigger("condition", "immunosuppressed"),),
+    summary=(
+        "With a suppressed immune system, check with a cancer dietitian before eating "
+        "unpasteurised, fermented or cultured foods."
+    ),
+    detail="Immunosuppressed patients: oncology dietitian first for unpasteurised or fermented foods.",
+    action="Ask a cancer dietitian first.",
+    references=(P_SAFETY,),
+)
+
+LDN = TherapyRules(
+    "low-dose-naltrexone",
+    "Low-dose naltrexone (LDN)",
+    LDN_RULES,
+    datetime.date(2025, 7, 27),
+    active_ingredients=("naltrexone",),
+)
+PROBIOTICS = TherapyRules("probiotics", "Probiotics and prebiotics", (PROBIOTICS_IMMUNOSUPPRESSED,))
 VITAMIN_D = TherapyRules("vitamin-d", "Vitamin D", (VITD_RITUXIMAB, VITD_NSAIDS))
 
 # The seven published slugs (PRODUCT.md); five have no interaction facts, hence no rules.
@@ -207,3 +230,22 @@ ALL_THERAPIES: tuple[TherapyRules, ...] = (
     TherapyRules("probiotics", "Probiotics and prebiotics", ()),
     TherapyRules("cannabis", "Cannabis and cannabinoids", ()),
 )
+
+
+EXAMPLE_REFERENCE = ReferenceInfo("X1", "Example citation.")
+
+
+def make_rule(**changes: object) -> Rule:
+    """A valid example rule with ``changes`` applied (for tests of the engine's mechanics)."""
+    fields: dict[str, object] = {
+        "rule_id": "example-rule",
+        "title": "Example",
+        "severity": "caution",
+        "any_of": (Trigger("condition", "example-condition"),),
+        "summary": "Example summary.",
+        "detail": "Example detail.",
+        "action": "Example action.",
+        "references": (EXAMPLE_REFERENCE,),
+    }
+    fields.update(changes)
+    return Rule(**fields)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import re
 
 import pytest
 
@@ -20,16 +21,18 @@ from carechoices.screening.models import (
 
 from .contract import check_contract
 from .fakes import ConditionMatch, FakeVocabulary, MedicineMatch
-from .sample_rules import ALL_THERAPIES, LDN, VITAMIN_D
+from .sample_rules import ALL_THERAPIES, LDN, PROBIOTICS, VITAMIN_D, make_rule
 
 TODAY = datetime.date(2026, 11, 1)
 SURGERY_DAY = datetime.date(2026, 12, 5)
 
 
 def run(request: ScreenRequest, therapies=ALL_THERAPIES, vocabulary=None) -> dict:
-    result = screen(request, therapies, vocabulary or FakeVocabulary(), today=TODAY)
+    result = screen(request, therapies, vocabulary or FakeVocabulary(), today=TODAY).to_json()
     check_contract(result)
     return result
+
+
 
 
 def therapy(result: dict, slug: str) -> dict:
@@ -379,10 +382,14 @@ def test_dose_rule_fires_at_its_severity_at_or_above_threshold(dose: float) -> N
 
 
 @pytest.mark.parametrize("dose", [4.5, 49.99])
-def test_dose_rule_silent_below_threshold(dose: float) -> None:
+def test_dose_rule_below_threshold_is_shown_as_considered_info(dose: float) -> None:
     result = run(ScreenRequest(conditions=("liver disease",), dose_mg=dose))
 
-    assert therapy(result, "low-dose-naltrexone")["verdict"] == "no-known-concerns"
+    found = finding(result, "low-dose-naltrexone", "ldn-liver-full-dose")
+    assert found["severity"] == "info"
+    assert found["summary"].startswith("Considered: this concerns 50 mg or more")
+    assert f"{dose:g} mg" in found["summary"]
+    assert therapy(result, "low-dose-naltrexone")["verdict"] == "info"
 
 
 def test_dose_rule_shown_as_info_when_dose_unknown() -> None:
@@ -393,6 +400,116 @@ def test_dose_rule_shown_as_info_when_dose_unknown() -> None:
     assert "50 mg or more" in found["summary"] and "no dose was given" in found["summary"]
     assert found["action"].startswith("If your dose is 50 mg or more:")
     assert therapy(result, "low-dose-naltrexone")["verdict"] == "info"
+
+
+# ---------------------------------------------------------------- the therapy itself
+
+
+def test_medicine_with_the_therapys_own_ingredient_is_a_caution() -> None:
+    result = run(ScreenRequest(medicines=("revia 50 mg",)))
+
+    found = finding(result, "low-dose-naltrexone", "already-taking-naltrexone")
+    assert found["severity"] == "caution"
+    assert "'revia 50 mg' (50 mg a unit) contains naltrexone" in found["summary"]
+    assert found["triggered_by"] == [
+        {
+            "input": "revia 50 mg",
+            "matched": "revia",
+            "via": "contains naltrexone, this therapy's active ingredient, 50 mg a unit as entered",
+        }
+    ]
+    assert found["references"][0]["id"] == "fda-product-data"
+    assert therapy(result, "low-dose-naltrexone")["verdict"] == "caution"
+    # Only the therapy whose active ingredient it is.
+    assert "already-taking-naltrexone" not in rules_of(result, "vitamin-d")
+
+
+def test_dose_rule_reads_the_strength_of_a_medicine_with_the_active_ingredient() -> None:
+    # Full-dose naltrexone in the medicine list meets the 50 mg liver rule with no dose given.
+    result = run(ScreenRequest(medicines=("revia 50 mg",), conditions=("cirrhosis",)))
+
+    found = finding(result, "low-dose-naltrexone", "ldn-liver-full-dose")
+    assert found["severity"] == "caution"
+    assert {"input": "revia 50 mg", "matched": "revia", "via": (
+        "naltrexone 50 mg a unit as entered, at or above the 50 mg this rule concerns"
+    )} in found["triggered_by"]
+
+
+def test_dose_rule_with_active_ingredient_of_unknown_strength_stays_open() -> None:
+    result = run(ScreenRequest(medicines=("vivitrol",), conditions=("cirrhosis",), dose_mg=4.5))
+
+    found = finding(result, "low-dose-naltrexone", "ldn-liver-full-dose")
+    assert found["severity"] == "info" and "no dose was given" in found["summary"]
+    assert therapy(result, "low-dose-naltrexone")["verdict"] == "caution"  # already taking it
+
+
+def test_dose_below_threshold_from_low_dose_product_is_considered() -> None:
+    result = run(ScreenRequest(medicines=("ldn 4.5 mg",), conditions=("cirrhosis",), dose_mg=4.5))
+
+    found = finding(result, "low-dose-naltrexone", "ldn-liver-full-dose")
+    assert found["severity"] == "info"
+    assert "'ldn 4.5 mg' (4.5 mg)" in found["summary"]
+
+
+# ---------------------------------------------------------------- undecided classes, implications
+
+
+def test_undecided_ingredient_is_not_checked_and_verdict_incomplete() -> None:
+    result = run(ScreenRequest(medicines=("motofen",)))
+
+    assert verdicts(result)["low-dose-naltrexone"] == "incomplete"
+    assert any(
+        "difenoxin (in 'motofen') may belong to the class opioid" in note
+        for note in result["coverage"]["unrecognised"]
+    )
+
+
+def test_undecided_ingredient_does_not_hide_a_decided_concern() -> None:
+    result = run(ScreenRequest(medicines=("motofen", "tramadol")))
+
+    assert verdicts(result)["low-dose-naltrexone"] == "avoid"
+
+
+def test_immunosuppressant_medicine_implies_immunosuppressed_condition() -> None:
+    result = run(ScreenRequest(medicines=("example-immunosuppressant",)), therapies=(PROBIOTICS,))
+
+    found = finding(result, "probiotics", "probiotics-immunosuppressed")
+    assert found["triggered_by"][0]["input"] == "example-immunosuppressant"
+    assert "implied by the medicine" in found["triggered_by"][0]["via"]
+
+
+def test_organ_transplant_implies_immunosuppressed_condition() -> None:
+    result = run(ScreenRequest(conditions=("kidney transplant",)), therapies=(PROBIOTICS,))
+
+    found = finding(result, "probiotics", "probiotics-immunosuppressed")
+    assert "implied by kidney-transplant" in found["triggered_by"][0]["via"]
+
+
+def test_own_condition_is_shown_rather_than_the_implied_one() -> None:
+    request = ScreenRequest(medicines=("example-immunosuppressant",), conditions=("immunosuppressed",))
+
+    result = run(request, therapies=(PROBIOTICS,))
+
+    vias = [t["via"] for t in finding(result, "probiotics", "probiotics-immunosuppressed")["triggered_by"]]
+    assert any(via.startswith("condition immunosuppressed (") for via in vias)
+
+
+def test_none_of_suppresses_the_asking_caution_when_transplant_stated() -> None:
+    asks = make_rule(
+        rule_id="ask-transplant",
+        any_of=(Trigger("medicine_class", "transplant-immunosuppressant"),),
+        none_of=(Trigger("condition", "organ-transplant"),),
+    )
+    therapies = (TherapyRules("t", "T", (asks,)),)
+
+    alone = run(ScreenRequest(medicines=("example-immunosuppressant",)), therapies=therapies)
+    stated = run(
+        ScreenRequest(medicines=("example-immunosuppressant",), conditions=("kidney transplant",)),
+        therapies=therapies,
+    )
+
+    assert rules_of(alone, "t") == ["ask-transplant"]
+    assert rules_of(stated, "t") == []
 
 
 # ---------------------------------------------------------------- dates
@@ -406,15 +523,21 @@ def test_surgery_with_date_gives_stop_dates_and_names_them() -> None:
         "kind": "stop-before-procedure",
         "procedure": "surgery",
         "procedure_date": "2026-12-05",
+        "min_days": 1,
+        "max_days": 2,
         "stop_no_later_than": "2026-12-04",
         "stop_from": "2026-12-03",
         "restart": (
             "only once your physician clears it, since opioids are often used for pain "
             "after surgery"
         ),
+        "today": TODAY.isoformat(),
+        "days_until_procedure": 34,
+        "stop_passed": False,
+        "date_in_past": False,
     }
     assert (
-        "Stop between 2026-12-03 and 2026-12-04 (1–2 days before surgery on 2026-12-05)"
+        "Stop between 3–4 December 2026 (1–2 days before surgery on 5 December 2026)"
         in (found["action"])
     )
     assert found["triggered_by"][0]["input"] == "surgery on 2026-12-05"
@@ -430,10 +553,26 @@ def test_surgery_date_in_past_still_fires_and_is_flagged() -> None:
     assert "in the past" in found["action"]
 
 
-def test_surgery_today_is_not_flagged_as_past() -> None:
-    result = run(ScreenRequest(procedures=(Procedure("surgery", TODAY),)))
+@pytest.mark.parametrize(
+    ("days_ahead", "words", "stop_passed"),
+    [
+        (0, "is today, so the days to stop have passed: tell your surgical team", True),
+        (1, "surgery is tomorrow, so the earlier stop day has passed: stop today at the latest", False),
+        (2, "", False),
+    ],
+)
+def test_surgery_today_or_tomorrow_is_said_plainly(days_ahead: int, words: str, stop_passed: bool) -> None:
+    day = TODAY + datetime.timedelta(days=days_ahead)
 
-    assert "date_in_past" not in finding(result, "low-dose-naltrexone", "ldn-surgery")["dates"]
+    result = run(ScreenRequest(procedures=(Procedure("surgery", day),)))
+
+    found = finding(result, "low-dose-naltrexone", "ldn-surgery")
+    assert found["dates"]["date_in_past"] is False
+    assert found["dates"]["stop_passed"] is stop_passed
+    assert found["dates"]["days_until_procedure"] == days_ahead
+    assert words in found["action"]
+    if not words:
+        assert "passed" not in found["action"] and "today" not in found["action"]
 
 
 def test_surgery_without_date_gives_relative_timing_and_no_dates() -> None:
@@ -472,17 +611,18 @@ def test_same_surgery_twice_gives_one_finding_and_one_input() -> None:
     assert len(result["inputs"]) == 1
 
 
-def test_opioid_finding_gives_washout_dates_from_today() -> None:
+def test_opioid_finding_dates_nothing_and_gives_the_wean_as_the_source_does() -> None:
     result = run(ScreenRequest(medicines=("morphine",)))
 
     found = finding(result, "low-dose-naltrexone", "ldn-opioids")
     assert found["dates"] == {
-        "kind": "washout-before-start",
-        "min_days": 10,
-        "max_days": 14,
-        "earliest_start": "2026-11-15",
+        "kind": "wait-until-cleared",
+        "wean_min_days": 10,
+        "wean_max_days": 14,
+        "wean_for": "daily opioid pain medicine",
     }
-    assert "10–14 days" in found["action"] and "2026-11-15" in found["action"]
+    assert "ask your prescriber when" in found["action"]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|December|November", found["action"])
 
 
 # ---------------------------------------------------------------- inputs, coverage, disclaimer
@@ -589,7 +729,7 @@ def test_therapy_with_unreviewed_rules_is_never_no_known_concerns():
     reviewed = TherapyRules(slug="probiotics", name="Probiotics", rules=())
     unreviewed = TherapyRules(slug="melatonin", name="Melatonin", rules=(), rules_reviewed=False)
     request = ScreenRequest(conditions=("ibs",))
-    result = screen(request, [reviewed, unreviewed], FakeVocabulary(), today=datetime.date(2026, 1, 1))
+    result = screen(request, [reviewed, unreviewed], FakeVocabulary(), today=datetime.date(2026, 1, 1)).to_json()
     verdicts = {t["therapy"]: t["verdict"] for t in result["therapies"]}
     assert verdicts == {"probiotics": "no-known-concerns", "melatonin": "incomplete"}
     assert "Melatonin: interactions and contraindications not yet reviewed" in result["coverage"]["unrecognised"]

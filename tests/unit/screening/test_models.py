@@ -8,8 +8,6 @@ import pytest
 
 from carechoices.screening.models import (
     VERDICT_RANK,
-    ReferenceInfo,
-    Rule,
     TherapyRules,
     Timing,
     Trigger,
@@ -17,28 +15,11 @@ from carechoices.screening.models import (
 )
 
 from .fakes import FakeVocabulary
-from .sample_rules import LDN_BOWEL, LDN_SURGERY
-
-REF = ReferenceInfo("X1", "Example citation.")
-
-
-def make_rule(**changes: object) -> Rule:
-    fields: dict[str, object] = {
-        "rule_id": "example-rule",
-        "title": "Example",
-        "severity": "caution",
-        "any_of": (Trigger("condition", "example-condition"),),
-        "summary": "Example summary.",
-        "detail": "Example detail.",
-        "action": "Example action.",
-        "references": (REF,),
-    }
-    fields.update(changes)
-    return Rule(**fields)  # type: ignore[arg-type]
+from .sample_rules import LDN_BOWEL, LDN_SURGERY, make_rule
 
 
 def test_rule_with_valid_fields_builds() -> None:
-    rule = make_rule(min_dose_mg=50, timing=Timing("washout-before-start", 10, 14))
+    rule = make_rule(min_dose_mg=50, timing=Timing("wait-until-cleared", 10, 14, wean_for="daily opioid pain medicine"))
 
     assert rule.min_dose_mg == 50 and rule.all_of == ()
 
@@ -79,7 +60,7 @@ def test_trigger_with_bad_kind_or_value_raises(kind: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "low", "high"),
-    [("pause", 1, 2), ("washout-before-start", 3, 2), ("stop-before-procedure", -1, 2)],
+    [("pause", 1, 2), ("wait-until-cleared", 3, 2), ("stop-before-procedure", -1, 2)],
 )
 def test_timing_with_bad_kind_or_range_raises(kind: str, low: int, high: int) -> None:
     with pytest.raises(ValueError):

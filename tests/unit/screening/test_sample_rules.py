@@ -48,16 +48,16 @@ CASES = [
         )
     ],
     Case(
-        "opioid-washout-dates",
+        "opioid-wait-dates-nothing",
         LDN,
         ScreenRequest(medicines=("codeine",)),
         OPIOID_AVOID,
         "avoid",
         {
-            "kind": "washout-before-start",
-            "min_days": 10,
-            "max_days": 14,
-            "earliest_start": "2026-11-15",
+            "kind": "wait-until-cleared",
+            "wean_min_days": 10,
+            "wean_max_days": 14,
+            "wean_for": "daily opioid pain medicine",
         },
     ),
     Case(
@@ -85,12 +85,18 @@ CASES = [
             "kind": "stop-before-procedure",
             "procedure": "surgery",
             "procedure_date": "2026-12-05",
+            "min_days": 1,
+            "max_days": 2,
             "stop_no_later_than": "2026-12-04",
             "stop_from": "2026-12-03",
             "restart": (
                 "only once your physician clears it, since opioids are often used for pain "
                 "after surgery"
             ),
+            "today": "2026-11-01",
+            "days_until_procedure": 34,
+            "stop_passed": False,
+            "date_in_past": False,
         },
     ),
     Case(
@@ -127,8 +133,8 @@ CASES = [
         "liver-low-dose",
         LDN,
         ScreenRequest(conditions=("liver disease",), dose_mg=4.5),
-        (),
-        "no-known-concerns",
+        (("ldn-liver-full-dose", "info"),),
+        "info",
     ),
     Case(
         "liver-dose-unknown",
@@ -226,7 +232,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_sample_rule_case_gives_expected_findings_and_verdict(case: Case) -> None:
-    result = screen(case.request, ALL_THERAPIES, FakeVocabulary(), today=TODAY)
+    result = screen(case.request, ALL_THERAPIES, FakeVocabulary(), today=TODAY).to_json()
 
     check_contract(result)
     therapy = next(t for t in result["therapies"] if t["therapy"] == case.therapy)
