@@ -2,33 +2,116 @@
 
 Request bodies are read and validated by the same function the web form and the CLI use, so a
 bad field gets the same message everywhere: ``{"error": {"field": "...", "message": "..."}}``.
+The OpenAPI document (``/api/v1/openapi.json``, OpenAPI 3.1) declares those bodies from
+``schemas.py`` -- documentation only, never a second validator -- with the validators' limits,
+and ``/api/v1/docs`` shows it with the Swagger UI files we serve ourselves (``"ninja"`` in
+INSTALLED_APPS), so the page loads nothing from another origin.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.debug import sensitive_variables
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI, Status, Swagger
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
 
-from carechoices.screening.limits import InputError
+from carechoices.screening.limits import InputError, today_in
 
-from .schemas import ErrorResponse, PlanRequestIn, PlanResult, ScreenRequestIn, ScreenResult
+from . import schemas as examples
+from .schemas import FieldError, PlanRequestIn, PlanResult, ScreenRequestIn, ScreenResult
 
-api = NinjaAPI(
+#: Models that only document a request body (the validators read the raw body).
+REQUEST_MODELS = (ScreenRequestIn, PlanRequestIn)
+
+
+class CareChoicesAPI(NinjaAPI):
+    """NinjaAPI whose document also holds the request bodies it does not parse itself.
+
+    ninja puts into ``components/schemas`` only the models it validates with; the request
+    models (and the models they nest) are added here, so every ``$ref`` resolves. Request
+    examples are dated from the day the document is served: a plan starts today or later, so
+    an example with a fixed date would soon be refused.
+    """
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema["components"]["schemas"]
+        for model in REQUEST_MODELS:
+            definition = model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema)
+            schemas.update(definition.pop("$defs", {}))
+            schemas[model.__name__] = definition
+        today = today_in(None)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+                make_examples = REQUEST_EXAMPLES.get(media.get("schema", {}).get("$ref", ""))
+                if make_examples is not None:
+                    # A copy: the operation's own openapi_extra stays as declared.
+                    body = operation["requestBody"] = copy.deepcopy(operation["requestBody"])
+                    body["content"]["application/json"]["examples"] = make_examples(today)
+        return schema
+
+
+api = CareChoicesAPI(
     title="CareChoices API",
     version="1",
     urls_namespace="api-v1",
     description=(
         "Open data from CareChoices reviews and the personal safety screen. Nothing a caller "
-        "sends to the screen is stored or logged. Errors name the field at fault."
+        "sends to the screen is stored or logged. Errors name the field at fault: "
+        '`{"error": {"field": "medicines[3]", "message": "..."}}` with 400 for a body that is '
+        "not a JSON object, 413 for one larger than 1 MB and 422 for a field that breaks a rule."
     ),
+    # Our own copy of Swagger UI (ninja/static/ninja/); no online validator badge.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
-ERRORS = {400: ErrorResponse, 413: ErrorResponse, 422: ErrorResponse}
+REQUEST_EXAMPLES: dict[str, Callable[[datetime.date], dict[str, Any]]] = {
+    REF_TEMPLATE.format(model="ScreenRequestIn"): examples.screen_requests,
+    REF_TEMPLATE.format(model="PlanRequestIn"): examples.plan_requests,
+}
+
+ERRORS = {400: FieldError, 413: FieldError, 422: FieldError}
+
+NO_STORE_HEADER = {
+    "Cache-Control": {
+        "description": "Never cached: the answer holds what was sent",
+        "required": True,
+        "schema": {"type": "string", "pattern": "no-store"},
+    }
+}
+
+
+def request_body_doc(model, responses: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``openapi_extra`` of a POST whose body ``model`` documents (the validator reads it raw).
+
+    Adds the error examples and the no-store header to every response, and ``responses``
+    (extra OpenAPI per status, e.g. the 200 examples or a file's media type).
+    """
+    extra: dict[int, dict[str, Any]] = {}
+    for status, error_examples in examples.ERRORS.items():
+        extra[status] = {
+            "headers": NO_STORE_HEADER,
+            "content": {"application/json": {"examples": copy.deepcopy(error_examples)}},
+        }
+    for status, details in (responses or {}).items():
+        extra[status] = {"headers": NO_STORE_HEADER, **details}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=model.__name__)}}},
+        },
+        # Integer keys, as ninja's own, so these merge into its responses rather than beside them.
+        "responses": extra,
+    }
 
 
 def error(status: int, field: str, message: str) -> Status:
@@ -54,26 +137,21 @@ def read_json(request: HttpRequest) -> Any:
         raise InputError("body", "The JSON is nested too deeply.") from exc
 
 
-def request_body_doc(schema) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema(ref_template="#/components/schemas/{model}")}},
-        }
-    }
-
-
 @api.post(
     "/screen",
     response={200: ScreenResult, **ERRORS},
     summary="Screen medicines, conditions and procedures against therapy reviews",
     description=(
-        "Returns the screen's contract JSON. Limits: at most 50 medicines, 20 conditions, "
-        "10 procedures and 20 therapies; texts up to 200 characters without control characters; "
-        "dates as YYYY-MM-DD; dose_mg above 0 and at most 1000. Unrecognised inputs are listed "
-        "under coverage.unrecognised and make the verdict incomplete, never no-known-concerns."
+        "Returns the screen's contract JSON. Give at least one medicine, condition or procedure. "
+        "Limits (declared in the request schema): at most 50 medicines, 20 conditions, "
+        "10 procedures and 1-20 therapies; texts of 1-200 characters without control characters; "
+        "dates as YYYY-MM-DD within 10 years of today; dose_mg above 0 and at most 1000; only "
+        "the keys listed. Unrecognised inputs are listed under coverage.unrecognised and make "
+        "the verdict incomplete, never no-known-concerns. Not stored or logged."
     ),
-    openapi_extra=request_body_doc(ScreenRequestIn),
+    openapi_extra=request_body_doc(
+        ScreenRequestIn, {200: {"content": {"application/json": {"examples": examples.SCREEN_RESULTS}}}}
+    ),
     tags=["screen"],
 )
 def screen_endpoint(request: HttpRequest):
@@ -101,8 +179,17 @@ PLAN_DESCRIPTION = (
     "the source's 10-14 day wean is shown for daily_opioid_pain_medicine. A finding that timing "
     "cannot resolve (e.g. an organ transplant, opioid dependence treatment) stops the plan unless "
     "prescriber_decision is given, which every output then shows. start_date must be today or "
-    "later in time_zone. Not stored or logged."
+    "later in time_zone (at most two years ahead). Not stored or logged."
 )
+
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": {
+        "description": "An attachment named after the therapy, e.g. low-dose-naltrexone-start-plan.ics",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^attachment; filename=\"[a-z0-9-]+-start-plan\\.(ics|pdf)\"$"},
+    },
+    **NO_STORE_HEADER,
+}
 
 
 def _plan(request: HttpRequest):
@@ -111,8 +198,16 @@ def _plan(request: HttpRequest):
     return run_plan(read_json(request))
 
 
-@api.post("/plan", response={200: PlanResult, **ERRORS}, summary="Make a start plan (JSON)",
-          description=PLAN_DESCRIPTION, openapi_extra=request_body_doc(PlanRequestIn), tags=["plan"])
+@api.post(
+    "/plan",
+    response={200: PlanResult, **ERRORS},
+    summary="Make a start plan (JSON)",
+    description=PLAN_DESCRIPTION,
+    openapi_extra=request_body_doc(
+        PlanRequestIn, {200: {"content": {"application/json": {"examples": examples.PLAN_RESULTS}}}}
+    ),
+    tags=["plan"],
+)
 def plan_endpoint(request: HttpRequest):
     try:
         return Status(200, _plan(request).json)
@@ -120,16 +215,44 @@ def plan_endpoint(request: HttpRequest):
         return input_error(exc)
 
 
-@api.post("/plan.ics", response={200: None, **ERRORS}, summary="Make a start plan (iCalendar)",
-          description=PLAN_DESCRIPTION + " Returns text/calendar (RFC 5545).",
-          openapi_extra=request_body_doc(PlanRequestIn), tags=["plan"])
+@api.post(
+    "/plan.ics",
+    response={200: None, **ERRORS},
+    summary="Make a start plan (iCalendar)",
+    description=PLAN_DESCRIPTION + " Returns text/calendar (RFC 5545) as an attachment.",
+    openapi_extra=request_body_doc(
+        PlanRequestIn,
+        {
+            200: {
+                "description": "The plan as an iCalendar file",
+                "headers": DOWNLOAD_HEADERS,
+                "content": {"text/calendar": {"schema": {"type": "string"}, "example": examples.PLAN_ICS}},
+            }
+        },
+    ),
+    tags=["plan"],
+)
 def plan_ics_endpoint(request: HttpRequest):
     return _plan_download(request, "ics", "text/calendar; charset=utf-8", lambda plan: plan.ics())
 
 
-@api.post("/plan.pdf", response={200: None, **ERRORS}, summary="Make a start plan (PDF for your doctor)",
-          description=PLAN_DESCRIPTION + " Returns application/pdf.",
-          openapi_extra=request_body_doc(PlanRequestIn), tags=["plan"])
+@api.post(
+    "/plan.pdf",
+    response={200: None, **ERRORS},
+    summary="Make a start plan (PDF for your doctor)",
+    description=PLAN_DESCRIPTION + " Returns application/pdf as an attachment.",
+    openapi_extra=request_body_doc(
+        PlanRequestIn,
+        {
+            200: {
+                "description": "The plan as a PDF to discuss with a doctor",
+                "headers": DOWNLOAD_HEADERS,
+                "content": {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}},
+            }
+        },
+    ),
+    tags=["plan"],
+)
 def plan_pdf_endpoint(request: HttpRequest):
     return _plan_download(
         request, "pdf", "application/pdf", lambda plan: plan.pdf(base_url=request.build_absolute_uri("/"))
@@ -145,3 +268,9 @@ def _plan_download(request: HttpRequest, suffix: str, content_type: str, render)
     response = HttpResponse(render(outcome), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{outcome.content.page.slug}-start-plan.{suffix}"'
     return response
+
+
+# The read-only open-data endpoints (reviews, rules, references, glossary, people).
+from .reviews import router as reviews_router  # noqa: E402  (after the API object it joins)
+
+api.add_router("", reviews_router)

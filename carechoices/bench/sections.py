@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carechoices.bench import hooks, render, screening, serving
+from carechoices.bench import hooks, read_api, render, screening, serving
 from carechoices.bench.registry import SECTIONS, Section, register
 
 BUILT_IN: tuple[Section, ...] = (
@@ -11,6 +11,7 @@ BUILT_IN: tuple[Section, ...] = (
     hooks.MEDICINES,
     screening.ENGINE_SECTION,
     screening.API_SECTION,
+    read_api.SECTION,
 )
 
 

@@ -45,6 +45,13 @@ def entry_from_value(value) -> EvidenceEntry:
     )
 
 
+class EvidenceEntryValue(blocks.StructValue):
+    """An evidence entry record, which knows the pure entry it stands for."""
+
+    def as_entry(self) -> EvidenceEntry:
+        return entry_from_value(self)
+
+
 class EvidenceEntryBlock(blocks.StructBlock):
     """One study, as the research page, the evidence map and the rubric read it."""
 
@@ -72,6 +79,7 @@ class EvidenceEntryBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = "Evidence entry"
+        value_class = EvidenceEntryValue
 
     def clean(self, value):
         value = super().clean(value)

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.utils.safestring import mark_safe
 
-from .blocks import entry_from_value
 from .charts import evidence_map_svg, ratings_bar_svg
 from .domain import (
     HUMAN_DESIGNS,
@@ -149,7 +148,7 @@ class EvidencePresenter:
     def entries(self) -> list[EntryView]:
         views = []
         for index, block in enumerate(self.page.evidence, start=1):
-            entry = entry_from_value(block.value)
+            entry = block.value.as_entry()
             pdq = classify_pdq(entry.design, entry.endpoint)
             views.append(EntryView(index, block.value, entry, pdq.code, pdq.reason))
         return views

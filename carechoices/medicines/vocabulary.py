@@ -6,7 +6,9 @@ with a status that the screen turns into findings or into "not checked":
 
 * ``recognised``: the whole entry, or every meaningful part of it, matched a known name.
 * ``ambiguous``: it matched, but the name covers several formulas (a brand family such
-  as "Tylenol", or "T3"); ingredients are the union of all of them.
+  as "Tylenol", or "T3"); ingredients are the union of all of them. A product or brand
+  name that begins longer product names ("Coricidin HBP" and "Coricidin HBP Cough and
+  Cold") means any of them.
 * ``suggested``: nothing matched exactly; ``suggestions`` holds close spellings to
   confirm. Nothing is substituted silently.
 * ``unrecognised``: nothing matched. The screen must report it as not checked.
@@ -21,10 +23,10 @@ outside every neighbourhood are *out*; those with neither a row nor a signal are
 each class; the shipped data leaves nothing undecided.
 
 Data (read lazily, once): ``data/drug_index.json.gz`` built from public-domain FDA files by
-``tools/build_drug_index.py``, plus four hand-curated tables (``aliases.tsv``,
-``rule_classes.tsv``, ``rule_class_signals.tsv``, ``conditions.tsv``), each row with its
-source. Standard library only; ``rapidfuzz`` is imported the first time a suggestion is
-needed.
+``tools/build_drug_index.py``, plus five hand-curated tables (``aliases.tsv``,
+``rule_classes.tsv``, ``rule_class_signals.tsv``, ``conditions.tsv``,
+``local_routes.tsv``), each row with its source. Standard library only; ``rapidfuzz`` is
+imported the first time a suggestion is needed.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ import csv
 import gzip
 import hashlib
 import io
-import itertools
 import json
 import re
 import threading
@@ -198,6 +199,9 @@ SYSTEMIC_FORM_WORDS = frozenset(
         "sachet",
     }
 )
+#: What follows "/" in a strength given per day ("50 mg/day", "50mg/d"): such a dose is a
+#: dose in milligrams. Other rates ("25 mcg/hr", "21 mg/24 hr") are not.
+PER_DAY_WORDS = frozenset({"d", "day"})
 #: Mass units of a strength, in milligrams.
 MASS_UNIT_MG = {
     "mg": 1.0,
@@ -220,6 +224,8 @@ IMPLIED_BY_CONDITION = "condition:"
 CURATED_TABLES_DATE = "2026-12-01"
 
 VIA_ALIAS = "curated alias"
+#: Route of a ``local_routes.tsv`` row.
+CURATED_ROUTE_LOCAL = "local"
 VIA_FUZZY = "fuzzy suggestion"
 VIA_CONDITION = "curated condition synonym"
 #: How each index origin letter is reported (see ``name_origins`` in the index).
@@ -308,11 +314,38 @@ COLLOQUIAL_CATEGORY_WORDS = frozenset(
     }
 )
 
+#: Words an entry may carry beyond the name it matched without saying anything about the
+#: formula: dose forms and routes, directions, connectors, salts, units and words such as
+#: "medicine". Any other word or bare number left out of the match ("dm" in "Benylin DM",
+#: "ultra" in "Panadol Ultra", "1" in "Tylenol 1", "50" in "naltrexone 50") must be
+#: accounted for by a product name the match was widened to, or it is reported in
+#: ``MedicineMatch.unmatched``. The one-letter rate words ("d", "h") are not silent: "D"
+#: in "Aleve D" names a decongestant.
+SILENT_WORDS = (
+    FORM_WORDS
+    | CONNECTOR_WORDS
+    | SALT_WORDS
+    | UNIT_WORDS
+    | (RATE_WORDS - {"d", "h"})
+    | CATEGORY_MARKER_WORDS
+)
+#: A number followed by one of these words is a count or a frequency, not a strength or
+#: part of a name ("2 tablets", "3 times a day", "every 4 hours"); so is one after "x" or
+#: "every".
+COUNT_WORDS = FORM_WORDS | RATE_WORDS
+COUNT_PREFIX_WORDS = frozenset({"x", "every"})
+
 Formula = tuple[str, ...]
 
 _DATA_PACKAGE = "carechoices.medicines"
 _INDEX_FILE = "drug_index.json.gz"
-_CURATED_FILES = ("aliases.tsv", "rule_classes.tsv", "rule_class_signals.tsv", "conditions.tsv")
+_CURATED_FILES = (
+    "aliases.tsv",
+    "rule_classes.tsv",
+    "rule_class_signals.tsv",
+    "conditions.tsv",
+    "local_routes.tsv",
+)
 
 
 @dataclass(frozen=True)
@@ -357,8 +390,10 @@ class MedicineMatch:
     ``MAX_FORMULAS`` combinations, the first ones and the union of every ingredient."""
     unmatched: tuple[str, ...] = ()
     """Words of a recognised entry that matched nothing and are not strengths, dose forms
-    or filler ("oxycodone and zzz" leaves "zzz"). Non-empty means part of the entry was
-    not checked."""
+    or filler ("oxycodone and zzz" leaves "zzz"), and words or bare numbers that had to be
+    left out to find the match and that no product name the match covers accounts for
+    ("dm" in "Benylin DM", "50" in "naltrexone 50", "#1" in "Tylenol No. 1"). Non-empty
+    means part of the entry was not checked."""
     undecided: tuple[UndecidedClass, ...] = ()
     """One per (ingredient, rule class) that a signal ties together and no curated row
     decides: that class was not checked for that ingredient. Empty for the shipped data
@@ -366,13 +401,15 @@ class MedicineMatch:
     route: str = ""
     """``"local"`` when the entry names a form for local use (ointment, cream, lotion, gel,
     eye or ear drops, nasal spray, inhaler ...) or every FDA product of the matched name(s)
-    is for local use only; otherwise empty. A patch is not local. Rows marked
+    (and of the product names a match was widened to) is for local use only, or a curated
+    ``local_routes.tsv`` row says so; otherwise empty. An entry that names a form taken
+    into the body (tablet, injection, oral, patch ...) is never local. Rows marked
     ``systemic_only`` do not put a local medicine in their class."""
     strengths_mg: tuple[tuple[str, float], ...] = ()
     """``(ingredient, milligrams per unit)``, only when the entry states it unambiguously:
     one formula of one ingredient and exactly one mass strength ("Revia 50 mg",
-    "LDN 4.5mg", "500 mcg" = 0.5 mg). Ratios, rates, concentrations and percentages
-    give nothing."""
+    "LDN 4.5mg", "500 mcg" = 0.5 mg); a dose per day counts as a dose ("50mg/day",
+    "50 mg/d"). Ratios, other rates, concentrations and percentages give nothing."""
     implied_conditions: tuple[str, ...] = ()
     """Condition concept slugs that the entry's rule classes imply (``conditions.tsv``
     ``implied_by``), e.g. an ``immunosuppressant`` implies ``immunosuppressed``."""
@@ -402,6 +439,9 @@ class _SpanHit:
     key: str
     formulas: tuple[Formula, ...]
     via: str
+    names: tuple[str, ...] = ()
+    """Other indexed names whose formulas were added (the product names that extend
+    ``key``, see ``MedicineVocabulary._with_variants``)."""
 
 
 @dataclass(frozen=True)
@@ -492,6 +532,7 @@ class MedicineVocabulary:
         condition_rows: Iterable[Mapping[str, str]],
         curated_version: str = "",
         signal_rows: Iterable[Mapping[str, str]] = (),
+        local_route_rows: Iterable[Mapping[str, str]] = (),
     ) -> None:
         """Build the lookup tables from a parsed index and the curated tables."""
         names = index["names"]
@@ -522,6 +563,24 @@ class MedicineVocabulary:
         self._local_names: frozenset[str] = frozenset(
             key for key, code in zip(names, route_codes, strict=False) if code == "l"
         )
+        self.local_route_sources: dict[str, str] = {}
+        for row in local_route_rows:
+            key = name_key(row.get("name", ""))
+            if row.get("route", "").strip() != CURATED_ROUTE_LOCAL or not key:
+                raise ValueError(f"local_routes.tsv: unusable row {row!r}")
+            if not row.get("source", "").strip():
+                raise ValueError(f"local_routes.tsv: no source for {key!r}")
+            if key not in names:
+                raise ValueError(f"local_routes.tsv: {key!r} is not a name of the drug index")
+            self.local_route_sources[key] = row["source"]
+        # A curated route only fills in where no FDA NDC product has the name: where one
+        # has, its route decides.
+        for key, code in zip(names, route_codes, strict=False):
+            if key in self.local_route_sources and code != "-":
+                raise ValueError(
+                    f"local_routes.tsv: {key!r} has FDA NDC products; their route decides"
+                )
+        self._curated_local_names = frozenset(self.local_route_sources)
         provenance = index.get("provenance", {})
         self._provenance: Mapping[str, object] = provenance  # type: ignore[assignment]
         self._curated_version = curated_version
@@ -538,6 +597,11 @@ class MedicineVocabulary:
                 raise ValueError(f"aliases.tsv: unusable row {row!r}")
             self._aliases[key] = tuple(sorted(set(formulas)))
             self.alias_sources[key] = row["source"]
+        if self._curated_local_names & set(self._aliases):
+            raise ValueError(
+                "local_routes.tsv: a curated alias never takes a route: "
+                + ", ".join(sorted(self._curated_local_names & set(self._aliases)))
+            )
 
         self._rule_rows: tuple[RuleClassRow, ...] = tuple(
             _rule_class_row(row) for row in rule_class_rows
@@ -698,19 +762,24 @@ class MedicineVocabulary:
         tokens = tokenise(entry)
         if _describes_a_kind_of_medicine(tokens):
             return _unrecognised_medicine(text)
-        descriptive = self._descriptive_words(tokens)
+        telling = _telling_indices(tokens)
         for key in self._whole_entry_keys(tokens):
             hit = self._resolve_medicine_key(key)
             if hit is not None:
-                left_out = [word for word in descriptive if word not in key.split(" ")]
+                key_words = set(key.split(" "))
+                left_out = list(
+                    dict.fromkeys(
+                        tokens[i].text for i in sorted(telling) if tokens[i].text not in key_words
+                    )
+                )
                 hits = [self._with_variants(hit, left_out)]
-                return self._medicine_result(text, hits, (), tokens)
-        spans, unmatched = self._match_medicine_spans(tokens)
+                return self._medicine_result(text, hits, _unaccounted(left_out, hits), tokens)
+        spans, unmatched = self._match_medicine_spans(tokens, telling)
         if spans:
-            matched_words = {word for hit in spans for word in hit.key.split(" ")}
-            left_out = [word for word in descriptive if word not in matched_words]
-            spans = [self._with_variants(hit, left_out) for hit in spans]
-            return self._medicine_result(text, spans, unmatched, tokens)
+            hits = [self._with_variants(hit, left_out) for hit, left_out in spans]
+            left_out_words = [word for _, left_out in spans for word in left_out]
+            unmatched = tuple(dict.fromkeys((*unmatched, *_unaccounted(left_out_words, hits))))
+            return self._medicine_result(text, hits, unmatched, tokens)
         suggestions = self._suggest_medicines(tokens)
         return MedicineMatch(
             input=text,
@@ -929,8 +998,10 @@ class MedicineVocabulary:
         )
 
     def is_local_only_name(self, name: str) -> bool:
-        """Whether every FDA NDC product of this (folded) name is for local use only."""
-        return name_key(name) in self._local_names
+        """Whether every FDA NDC product of this (folded) name is for local use only, or a
+        curated ``local_routes.tsv`` row says the name (which no NDC product has) is."""
+        key = name_key(name)
+        return key in self._local_names or key in self._curated_local_names
 
     def suggest_medicine_names(self, text: str) -> tuple[str, ...]:
         """Close spellings for any text, e.g. an ``unmatched`` word of a partial match.
@@ -963,54 +1034,54 @@ class MedicineVocabulary:
         keys = (" ".join(words) for words in (literal, without_doses, without_numbers, significant))
         return [key for key in dict.fromkeys(keys) if key]
 
-    def _descriptive_words(self, tokens: Sequence[Token]) -> list[str]:
-        """Everyday words that may name a product variant ("cold", "flu", "pm", "sinus")."""
-        return list(
-            dict.fromkeys(
-                t.text
-                for t in tokens
-                if t.kind == WORD
-                and t.text in self._generic_words
-                and t.text not in FORM_WORDS
-                and t.text not in CONNECTOR_WORDS
-                and t.text not in SALT_WORDS
-            )
-        )
-
     def _with_variants(self, hit: _SpanHit, left_out: Sequence[str]) -> _SpanHit:
-        """Widen a hit when the entry had variant words the matched name lacks.
+        """Widen a hit to the indexed product names that extend the matched name.
 
-        "Tylenol Cold and Flu" matches "tylenol" once "cold" and "flu" are set aside, but
-        plain Tylenol lacks the cough suppressant of the cold-and-flu products. So the
-        formulas of every indexed name that starts with the matched name and contains the
-        left-out words are added; for a brand with no such name, every product starting
-        with the brand is added. Substances and curated aliases stay as they are unless a
-        named variant exists ("ibuprofen pm").
+        A product or brand name that begins longer product names ("coricidin hbp" and
+        "coricidin hbp cough and cold", "tylenol" and "tylenol with codeine") can mean any
+        of them, so it is screened on the union of their formulas (and is ambiguous when
+        they differ). Words or numbers the entry had beyond the matched name (``left_out``:
+        "cold" and "flu" in "Tylenol Cold and Flu", "d" in "Aleve D") narrow that union to
+        the names containing all of them, plus the matched name itself; when no name
+        contains them all, every extension stays. A substance name ("ibuprofen") is not
+        widened, except to the names a left-out word selects ("ibuprofen pm ..."), nor is
+        a curated alias.
         """
-        if not left_out or hit.via == VIA_ALIAS:
+        if hit.via == VIA_ALIAS:
             return hit
         starting = self._names_starting_with(hit.key)
+        if not starting:
+            return hit
         wanted = set(left_out)
-        variants = [key for key in starting if wanted <= set(key.split(" "))]
-        is_substance = self._origins.get(hit.key) in ("s", "u")
-        extra_keys = variants or ([] if is_substance else starting)
+        variants = [key for key in starting if wanted and wanted <= set(key.split(" "))]
+        extra_keys = variants or ([] if self._is_substance_name(hit.key) else starting)
         if not extra_keys:
             return hit
         formulas = set(hit.formulas)
         for key in extra_keys:
             formulas.update(tuple(formula) for formula in self._names[key])
-        return _SpanHit(hit.key, tuple(sorted(formulas)), hit.via)
+        return _SpanHit(hit.key, tuple(sorted(formulas)), hit.via, tuple(extra_keys))
+
+    def _is_substance_name(self, key: str) -> bool:
+        """Whether a name is a substance's: a substance name itself, or one with only salt,
+        dose-form or strength words added ("oxycodone hcl", "aspirin 81mg", "acetaminophen
+        extra strength" are FDA product names, but they name the substance, not a brand)."""
+        if self._origins.get(key) in ("s", "u"):
+            return True
+        core = " ".join(
+            t.text for t in tokenise(key) if t.kind == WORD and t.text not in SILENT_WORDS
+        )
+        return bool(core) and core != key and self._origins.get(core) in ("s", "u")
 
     def _names_starting_with(self, key: str) -> list[str]:
-        """Indexed names that begin with ``key`` followed by more words (at most 500)."""
-        prefix = key + " "
-        start = bisect.bisect_left(self._sorted_names, prefix)
-        found: list[str] = []
-        for name in itertools.islice(self._sorted_names, start, start + 500):
-            if not name.startswith(prefix):
-                break
-            found.append(name)
-        return found
+        """Every indexed name that begins with ``key`` followed by more words.
+
+        The names are sorted and " " sorts before "!", so they are exactly those from
+        ``key + " "`` up to ``key + "!"`` (a few hundred at most in the shipped index).
+        """
+        start = bisect.bisect_left(self._sorted_names, key + " ")
+        end = bisect.bisect_left(self._sorted_names, key + "!", start)
+        return self._sorted_names[start:end]
 
     def _resolve_medicine_key(self, key: str) -> _SpanHit | None:
         if key in self._aliases:
@@ -1025,26 +1096,42 @@ class MedicineVocabulary:
         )
 
     def _match_medicine_spans(
-        self, tokens: Sequence[Token]
-    ) -> tuple[list[_SpanHit], tuple[str, ...]]:
-        """Greedy longest match of 1-4 word parts, never across "/", "+", "," and the like."""
-        hits: list[_SpanHit] = []
+        self, tokens: Sequence[Token], telling: frozenset[int]
+    ) -> tuple[list[tuple[_SpanHit, list[str]]], tuple[str, ...]]:
+        """Greedy longest match of 1-4 word parts, never across "/", "+", "," and the like.
+
+        Returns each matched part with the telling words and numbers left out around it
+        (those after it up to the next part; those before the first part go to the first),
+        and the words that could name a medicine but matched nothing.
+        """
+        hits: list[tuple[_SpanHit, list[str]]] = []
+        before_first: list[str] = []
         unmatched: list[str] = []
-        for segment in _segments(t for t in tokens if t.kind != DOSE):
-            index = 0
-            while index < len(segment):
-                token = segment[index]
+        for segment in _indexed_segments(tokens):
+            position = 0
+            while position < len(segment):
+                index = segment[position]
+                token = tokens[index]
                 hit = None
                 if token.kind == WORD and token.text not in CONNECTOR_WORDS:
-                    hit, length = self._longest_medicine_span(segment, index)
+                    hit, length = self._longest_medicine_span(
+                        [tokens[i] for i in segment], position
+                    )
                 if hit is not None:
-                    hits.append(hit)
-                    index += length
+                    hits.append((hit, []))
+                    position += length
                     continue
                 if token.kind == WORD and self._is_significant(token.text):
                     unmatched.append(token.text)
-                index += 1
-        return hits, tuple(dict.fromkeys(unmatched))
+                elif index in telling:
+                    (hits[-1][1] if hits else before_first).append(token.text)
+                position += 1
+        if hits:
+            hits[0][1][:0] = before_first
+        return (
+            [(hit, list(dict.fromkeys(left_out))) for hit, left_out in hits],
+            tuple(dict.fromkeys(unmatched)),
+        )
 
     def _longest_medicine_span(
         self, segment: Sequence[Token], start: int
@@ -1114,16 +1201,30 @@ class MedicineVocabulary:
     def _entry_route(self, tokens: Sequence[Token], hits: Sequence[_SpanHit]) -> str:
         """``"local"`` when the entry names a local form, or every matched name is local-only.
 
-        A local form word counts only for an entry that matched one name and has no word
-        for a form taken into the body: in "prednisone and tacrolimus ointment" the
-        ointment says nothing about the prednisone.
+        An entry that names a form taken into the body is never local: "Kenalog injection"
+        is the injection although the product called just "Kenalog" is a topical spray. A
+        local form word counts only for an entry that matched one name: in "prednisone and
+        tacrolimus ointment" the ointment says nothing about the prednisone. A name is
+        local-only when every FDA NDC product of it, and of every product name the match
+        was widened to, is for local use (or a curated ``local_routes.tsv`` row says so for
+        a name no NDC product has); a curated alias never is.
         """
-        if hits and all(hit.via != VIA_ALIAS and hit.key in self._local_names for hit in hits):
-            return ROUTE_LOCAL
         words = {t.text for t in tokens if t.kind == WORD}
-        if len(hits) == 1 and words & LOCAL_FORM_WORDS and not words & SYSTEMIC_FORM_WORDS:
+        if words & SYSTEMIC_FORM_WORDS:
+            return ""
+        if hits and all(self._is_local_hit(hit) for hit in hits):
+            return ROUTE_LOCAL
+        if len(hits) == 1 and words & LOCAL_FORM_WORDS:
             return ROUTE_LOCAL
         return ""
+
+    def _is_local_hit(self, hit: _SpanHit) -> bool:
+        if hit.via == VIA_ALIAS:
+            return False
+        return all(
+            name in self._local_names or name in self._curated_local_names
+            for name in (hit.key, *hit.names)
+        )
 
     def _ingredient_standing(self, ingredient: str) -> _IngredientStanding:
         """How an ingredient stands with every class (members, undecided, unclassified)."""
@@ -1400,6 +1501,47 @@ def _describes_a_kind_of_medicine(tokens: Sequence[Token]) -> bool:
     return all(word in COLLOQUIAL_CATEGORY_WORDS for word in others)
 
 
+def _telling_indices(tokens: Sequence[Token]) -> frozenset[int]:
+    """Positions of the words and bare numbers that must not be left out silently.
+
+    Every word not in ``SILENT_WORDS``, every "#3"-style tag and every bare number: not a
+    strength (a number with its unit is a ``DOSE`` token), a count or a frequency ("2
+    tablets", "x 2", "every 4 hours", "3 times a day"). When such a token is not part of
+    the matched name, a product name the match covers must account for it (see
+    ``_unaccounted``).
+    """
+    found: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.kind == TAG:
+            found.add(index)
+        elif token.kind == NUMBER:
+            before = tokens[index - 1].text if index > 0 else ""
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            counts = after is not None and after.kind == WORD and after.text in COUNT_WORDS
+            if not counts and before not in COUNT_PREFIX_WORDS:
+                found.add(index)
+        elif token.kind == WORD and token.text not in SILENT_WORDS:
+            found.add(index)
+    return frozenset(found)
+
+
+def _unaccounted(left_out: Iterable[str], hits: Sequence[_SpanHit]) -> tuple[str, ...]:
+    """The left-out words that no matched name and no name a match was widened to contains."""
+    covered = {word for hit in hits for name in (hit.key, *hit.names) for word in name.split(" ")}
+    return tuple(word for word in dict.fromkeys(left_out) if word not in covered)
+
+
+def _indexed_segments(tokens: Sequence[Token]) -> list[list[int]]:
+    """Positions of the non-dose tokens, split at boundaries ("/", "+", ",", brackets)."""
+    segments: list[list[int]] = [[]]
+    for index, token in enumerate(tokens):
+        if token.kind == BOUNDARY:
+            segments.append([])
+        elif token.kind != DOSE:
+            segments[-1].append(index)
+    return [segment for segment in segments if segment]
+
+
 def _segments(tokens: Iterable[Token]) -> list[list[Token]]:
     """Split tokens at boundaries ("/", "+", ",", brackets)."""
     segments: list[list[Token]] = [[]]
@@ -1429,9 +1571,13 @@ def _combine_formulas(hits: Sequence[_SpanHit]) -> tuple[Formula, ...]:
         if len(combined) > MAX_FORMULAS:
             capped = True
             combined = set(sorted(combined, key=sorted)[: MAX_FORMULAS - 1])
-    formulas = {tuple(sorted(formula)) for formula in combined}
+    formulas = sorted({tuple(sorted(formula)) for formula in combined})
     if capped:
-        formulas.add(tuple(sorted(union)))
+        # Parts after the cap can multiply the kept combinations again: keep the first
+        # MAX_FORMULAS - 1 of them, and the union.
+        everything = tuple(sorted(union))
+        kept = [formula for formula in formulas if formula != everything]
+        formulas = [*kept[: MAX_FORMULAS - 1], everything]
     return tuple(sorted(formulas))
 
 
@@ -1462,7 +1608,10 @@ def _strengths_mg(
 
 
 def _mass_milligrams(chain: Sequence[Token]) -> float | None:
-    """Milligrams of a strength written "50 mg", "50mg" or "500 mcg"; None for anything else."""
+    """Milligrams of a strength written "50 mg", "50mg" or "500 mcg", alone or per day
+    ("50mg/day", "50 mg/d"); None for anything else."""
+    if len(chain) >= 3 and chain[-2].text == "/" and chain[-1].text in PER_DAY_WORDS:
+        chain = chain[:-2]
     if len(chain) == 1:
         glued = _GLUED_MASS_RE.fullmatch(chain[0].text)
         if glued is None:
@@ -1542,4 +1691,5 @@ def load_vocabulary() -> MedicineVocabulary:
         condition_rows=_read_tsv(curated["conditions.tsv"]),
         curated_version=f"sha256:{digest.hexdigest()[:12]}",
         signal_rows=_read_tsv(curated["rule_class_signals.tsv"]),
+        local_route_rows=_read_tsv(curated["local_routes.tsv"]),
     )

@@ -47,6 +47,16 @@ MAX_DAYS_AFTER_TODAY = 2 * 366
 #: Longest prescriber-decision text accepted (it is echoed into every rendering).
 MAX_PRESCRIBER_DECISION_CHARS = 1000
 
+#: Shortest prescriber-decision text accepted: it must say who decided and when.
+MIN_PRESCRIBER_DECISION_CHARS = 10
+
+#: What the first dose waits for when an entry could not be checked: it might be a medicine the
+#: therapy must wait for (an opioid), so no dose is dated until a pharmacist has checked it.
+UNCHECKED_NOTE = (
+    "once a pharmacist has checked what we could not read in your list (it might be a medicine "
+    "this therapy has to wait for); correct or remove it and make the plan again"
+)
+
 #: What the first dose waits for when an opioid must clear first and nobody has dated it.
 OPIOID_WAIT_NOTE = (
     "once the opioid has left your body: no source says how long that takes, so ask your "
@@ -117,6 +127,20 @@ def make_plan(
     findings = list(request.findings)
     surgeries = _surgeries(findings, request.start_date)
     waits = [f for f in findings if isinstance(f.dates, WaitUntilCleared)]
+    if not waits:
+        # The person's own answers must agree with the check, or nothing about opioids is known.
+        if request.daily_opioid_pain_medicine:
+            raise PlanInputError(
+                "daily_opioid_pain_medicine",
+                "you take opioid pain medicine every day, but no medicine we could read in your "
+                "list is an opioid: add it (or correct its spelling) so it can be checked",
+            )
+        if request.opioid_free_from is not None:
+            raise PlanInputError(
+                "opioid_free_from",
+                "an opioid-free date only applies when an opioid is in your medicines: add it "
+                "(or correct its spelling) so it can be checked",
+            )
     unresolved = [f for f in findings if f.severity == "avoid" and f.dates is None]
     advisory = [
         _finding_warning(f) for f in findings if f.severity != "avoid" and f.dates is None
@@ -160,7 +184,8 @@ def make_plan(
     if waits:
         first_dose, first_dose_note, opioid_holds = _opioid_wait(waits, request)
         holds.extend(opioid_holds)
-        timing_warnings.append(_opioid_warning(waits, request, first_dose))
+    if request.unchecked and first_dose is not None:
+        first_dose, first_dose_note = None, UNCHECKED_NOTE
 
     steps = lay_out(protocol, schedule, first_dose)
     if surgeries:
@@ -175,13 +200,17 @@ def make_plan(
         if first_dose is None:
             timing_warnings.append(_undated_before_surgery_warning(surgery, stop))
         timing_warnings.extend(_later_procedure_warning(later) for later in surgeries[1:])
+    first_dose_date = steps[0].start if steps and first_dose is not None else None
+    if waits:
+        # Written last, so it names the same first-dose date as every other part of the plan.
+        timing_warnings.insert(0, _opioid_warning(waits, request, first_dose_date, first_dose_note))
 
     return Plan(
         **common,
         steps=steps,
         holds=tuple(sorted(holds, key=lambda hold: (hold.start, hold.kind))),
         warnings=decision_warnings + tuple(advisory) + tuple(timing_warnings),
-        first_dose_date=steps[0].start if steps and first_dose is not None else None,
+        first_dose_date=first_dose_date,
         first_dose_note=first_dose_note,
         prescriber_decision=decision,
         opioid_free_from=request.opioid_free_from if waits else None,
@@ -208,6 +237,7 @@ def choose_protocol(
         NoProtocol: no protocol matches a condition and there is no standard protocol.
     """
     wanted = frozenset(conditions)
+    specific = [protocol for protocol in protocols if protocol.condition in wanted]
     if protocol_id:
         for protocol in protocols:
             if protocol.protocol_id == protocol_id:
@@ -215,10 +245,16 @@ def choose_protocol(
                     raise PlanInputError(
                         "protocol", f"'{protocol.name}' is written for another condition"
                     )
+                if protocol.condition is None and specific:
+                    # A condition's own start (e.g. the lowest start with Hashimoto's) is never
+                    # replaced by, or joined to, another source's schedule.
+                    names = ", ".join(f"'{p.name}'" for p in specific)
+                    raise PlanInputError(
+                        "protocol", f"the review's protocol for your condition applies instead: {names}"
+                    )
                 return protocol
         known = ", ".join(p.protocol_id for p in protocols)
         raise PlanInputError("protocol", f"is not a protocol of this therapy; use one of: {known}")
-    specific = [protocol for protocol in protocols if protocol.condition in wanted]
     standard = [protocol for protocol in protocols if protocol.condition is None]
     candidates = specific or standard
     if not candidates:
@@ -309,6 +345,12 @@ def _clean_decision(decision: object) -> str | None:
     decision = " ".join(decision.split())
     if not decision:
         return None
+    if len(decision) < MIN_PRESCRIBER_DECISION_CHARS:
+        raise PlanInputError(
+            "prescriber_decision",
+            "say who decided and when, e.g. 'Dr Lee agreed on 2 December' "
+            f"(at least {MIN_PRESCRIBER_DECISION_CHARS} characters)",
+        )
     if len(decision) > MAX_PRESCRIBER_DECISION_CHARS:
         raise PlanInputError(
             "prescriber_decision",
@@ -372,7 +414,7 @@ def _opioid_wait(
                     end=first - timedelta(days=1),
                     reason=(
                         "No doses yet: your prescriber has confirmed you are free of opioids from "
-                        f"{human_date(request.opioid_free_from)}, so the first dose is on that day."
+                        f"{human_date(request.opioid_free_from)}."
                     ),
                     restart_condition=None,
                     references=references,
@@ -419,12 +461,20 @@ def _opioid_wait(
     return None, OPIOID_WAIT_NOTE, holds
 
 
-def _opioid_warning(waits: Sequence[Finding], request: PlanRequest, first: date | None) -> PlanWarning:
+def _opioid_warning(
+    waits: Sequence[Finding], request: PlanRequest, first: date | None, note: str | None
+) -> PlanWarning:
     wean = _wean(waits)
     if first is not None:
         text = (
-            f"First dose on {human_date(first)}, from the opioid-free date your prescriber "
+            f"First dose on {human_date(first)}, once you are free of opioids as your prescriber "
             "confirmed. Do not take an opioid while you take this therapy."
+        )
+    elif request.opioid_free_from is not None:
+        text = (
+            f"Your prescriber confirmed you are free of opioids from {human_date(request.opioid_free_from)}, "
+            f"but no dose is dated: {note or 'see the pauses below'}. Do not take an opioid while "
+            "you take this therapy."
         )
     elif wean is not None and request.daily_opioid_pain_medicine is None:
         low, high, who = wean

@@ -259,6 +259,9 @@ class PlanRequest:
     start_dose_mg: Decimal | None = None
     daily_opioid_pain_medicine: bool | None = None
     opioid_free_from: date | None = None
+    # What the screen could not check (unrecognised names, undecided ingredients): while any is
+    # left, no dose is dated, since it might be a medicine the therapy has to wait for.
+    unchecked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,11 @@ class _Renderer:
                 description=self._description([heading, step.note], step.references),
             )
         summary = f"{self.label} {dose} {step.timing}".strip()
-        heading = f"Step {step.number} of {total}: {dose} {step.timing} from {human_date(step.start)}, {lasts}."
+        heading = (
+            f"Step {step.number} of {total}: {dose} {step.timing} from {human_date(step.start)}, {lasts}. "
+            f"The reminder is set for {self.plan.dose_time.strftime('%H:%M')}; take the dose "
+            f"{step.timing or 'as prescribed'}."
+        )
         event = self._event(
             key=("step", str(step.number), step.start.isoformat(), str(step.dose_mg)),
             summary=summary,
@@ -222,13 +226,14 @@ class _Renderer:
         condition = hold.restart_condition or "when your physician says so"
         return self._event(
             key=("restart", procedure_date.isoformat(), condition),
-            summary=f"{self.label}: restart only {condition}",
+            summary=f"{self.label} stays stopped: ask your physician before taking it again",
             start=procedure_date + timedelta(days=1),
             end=procedure_date + timedelta(days=2),
             description=self._description(
                 [
-                    f"{self.label} stays stopped after the procedure. Restart condition: "
-                    f"{condition}. The restart dose and pace are your prescriber's decision."
+                    f"A reminder, not a restart date: {self.label} stays stopped after the "
+                    f"procedure. Restart only {condition}. The restart dose and pace are your "
+                    "prescriber's decision."
                 ],
                 hold.references,
             ),

@@ -143,6 +143,8 @@ def _start_dose(value: object) -> Decimal | None:
         raise InputError("start_dose_mg", "must be a number of milligrams, or null") from None
     if not dose.is_finite() or dose <= 0 or dose > Decimal(str(MAX_DOSE_MG)):
         raise InputError("start_dose_mg", f"must be more than 0 and at most {MAX_DOSE_MG:g} mg")
+    if dose.normalize().as_tuple().exponent < -3:  # type: ignore[operator]
+        raise InputError("start_dose_mg", "must be given to at most 3 decimal places (e.g. 0.25)")
     return dose
 
 

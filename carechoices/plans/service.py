@@ -19,12 +19,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from carechoices.plans.calculator import NoProtocol, PlanInputError, make_plan
 from carechoices.plans.domain import (
-    DosingProtocol,
-    InvalidProtocol,
     Plan,
     PlanRequest,
     PlanWarning,
-    ScheduleStep,
 )
 from carechoices.plans.limits import PLAN_FIELDS, PlanInput, parse_plan_request
 from carechoices.screening.content import TherapyContent, live_therapies
@@ -32,7 +29,7 @@ from carechoices.screening.limits import InputError
 from carechoices.screening.results import InputReading, ScreenResult, TherapyResult
 from carechoices.screening.service import screen_request
 
-__all__ = ["PLAN_FIELDS", "InputError", "PlanOutcome", "protocols_of", "run_plan"]
+__all__ = ["PLAN_FIELDS", "InputError", "PlanOutcome", "protocol_choices", "run_plan"]
 
 
 @dataclass
@@ -82,38 +79,6 @@ def _short_name(title: str) -> str:
     return match.group(1) if match else title
 
 
-def protocols_of(content: TherapyContent) -> list[DosingProtocol]:
-    """The review's dosing protocols, as the calculator takes them (block value -> domain)."""
-    protocols = []
-    for block in content.page.dosing_protocols:
-        v = block.value
-        if not v.get("protocol_id"):
-            raise InvalidProtocol(f"the protocol {v.get('name')!r} has no id (saved before ids existed)")
-        refs = tuple(
-            content.references[r.key] for r in v["citations"] if r is not None and r.key in content.references
-        )
-        steps = tuple(
-            ScheduleStep(step["dose_mg"], step.get("min_days"), step.get("max_days"))
-            for step in v.get("steps") or []
-        )
-        protocols.append(
-            DosingProtocol(
-                protocol_id=v["protocol_id"],
-                name=v["name"],
-                condition=(v.get("condition") or "").strip() or None,
-                timing=v["timing"],
-                note=v.get("note") or "",
-                references=refs,
-                steps=steps,
-                start_dose_mg=None if steps else v.get("start_dose_mg"),
-                step_mg=None if steps else v.get("step_mg"),
-                interval_days=None if steps else v.get("interval_days"),
-                target_mg=None if steps else v.get("target_mg"),
-            )
-        )
-    return protocols
-
-
 @sensitive_variables("payload", "request", "decision")
 def run_plan(payload: object, *, today=None) -> PlanOutcome:
     """Validate ``payload``, screen it for the one therapy, and compute the plan.
@@ -123,13 +88,12 @@ def run_plan(payload: object, *, today=None) -> PlanOutcome:
     therapies = live_therapies()
     request = parse_plan_request(payload, therapy_slugs=list(therapies), today=today)
     content = therapies[request.therapy]
-    try:
-        protocols = protocols_of(content)
-    except InvalidProtocol as exc:  # content the calculator cannot use: an editorial error
-        raise InputError("therapy", f"this review's dosing protocol cannot be used yet ({exc})") from exc
+    if content.record is None:  # content the record cannot hold: an editorial error
+        raise InputError("therapy", "this review cannot be used for a plan yet; it is being corrected")
+    protocols = content.protocols
     if not protocols:
         raise InputError("therapy", "this therapy has no reviewed dosing protocol yet, so no plan can be made")
-    screen = screen_request(request.screen, today=request.today)
+    screen = screen_request(request.screen, today=request.today, therapies=therapies)
     concepts = frozenset(
         concept for reading in screen.inputs if reading.kind == "condition" and reading.screened
         for concept in reading.ingredients
@@ -145,6 +109,11 @@ def run_plan(payload: object, *, today=None) -> PlanOutcome:
         start_dose_mg=request.start_dose_mg,
         daily_opioid_pain_medicine=request.daily_opioid_pain_medicine,
         opioid_free_from=request.opioid_free_from,
+        unchecked=tuple(
+            note
+            for reading in screen.inputs
+            for note in ((reading.input,) if not reading.screened else reading.not_checked)
+        ),
     )
     try:
         plan = make_plan(plan_request, protocols, today=request.today)
@@ -165,7 +134,7 @@ def run_plan(payload: object, *, today=None) -> PlanOutcome:
 def protocol_choices(content: TherapyContent) -> Sequence[tuple[str, str]]:
     """(id, label) of the review's protocols, for the plan form."""
     choices = []
-    for protocol in protocols_of(content):
+    for protocol in content.protocols:
         label = protocol.name
         if protocol.needs_start_dose:
             label += " (needs your prescriber's start dose)"

@@ -112,7 +112,7 @@ class ScreenResultPresenter:
                     "groups": [g for g in groups if g["findings"]],
                     "findings": [_finding_row(f) for f in item.findings],
                     "url": content.page.url if content else None,
-                    "can_plan": bool(content and len(content.page.dosing_protocols)),
+                    "can_plan": bool(content and content.protocols),
                 }
             )
         return rows

@@ -11,7 +11,7 @@ import datetime
 from django.views.decorators.debug import sensitive_variables
 
 from carechoices.medicines import load_vocabulary
-from carechoices.screening.content import live_therapies
+from carechoices.screening.content import TherapyContent, live_therapies
 from carechoices.screening.engine import screen
 from carechoices.screening.limits import InputError, parse_request, today_in
 from carechoices.screening.models import ScreenRequest
@@ -30,13 +30,19 @@ def run_screen(
     """
     therapies = live_therapies()
     request = parse_request(payload, therapy_slugs=list(therapies), require_input=require_input)
-    return screen_request(request, today=today)
+    return screen_request(request, today=today, therapies=therapies)
 
 
 @sensitive_variables("request")
-def screen_request(request: ScreenRequest, *, today: datetime.date | None = None) -> ScreenResult:
-    """Screen an already validated request against the live reviews."""
-    therapies = live_therapies()
+def screen_request(
+    request: ScreenRequest,
+    *,
+    today: datetime.date | None = None,
+    therapies: dict[str, TherapyContent] | None = None,
+) -> ScreenResult:
+    """Screen an already validated request against the live reviews (``therapies``, if already read)."""
+    if therapies is None:
+        therapies = live_therapies()
     return screen(
         request,
         [content.rules for content in therapies.values()],

@@ -15,7 +15,9 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from carechoices.screening.models import SAFE_WORD
+from carechoices.plans.domain import DosingProtocol, InvalidProtocol, ScheduleStep
+from carechoices.references.citations import MARKER
+from carechoices.screening.models import SAFE_WORD, ReferenceInfo, Rule, Timing, Trigger
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -149,6 +151,46 @@ class TimingBlock(blocks.StructBlock):
         return value
 
 
+def strip_markers(text: str) -> str:
+    """Rule texts travel as plain text (API, CLI, cards): their references are listed alongside."""
+    return re.sub(r"\s+([.,;:])", r"\1", MARKER.sub("", text or "")).strip()
+
+
+def _triggers(items) -> tuple[Trigger, ...]:
+    return tuple(Trigger(kind=t["kind"], value=t["value"].strip().lower()) for t in items or [])
+
+
+class ContraindicationValue(blocks.StructValue):
+    """A contraindication record, which knows what it means to the screen."""
+
+    def as_rule(self, references: dict[str, ReferenceInfo]) -> Rule:
+        """The screening rule (raises ValueError/KeyError for content the engine cannot use)."""
+        timing = self.get("timing") or {}
+        dose = self.get("min_dose_mg")
+        return Rule(
+            rule_id=self["rule_id"],
+            title=self["title"],
+            severity=self["severity"],
+            any_of=_triggers(self["any_of"]),
+            all_of=_triggers(self.get("all_of")),
+            none_of=_triggers(self.get("none_of")),
+            min_dose_mg=float(dose) if isinstance(dose, (Decimal, int, float)) else None,
+            summary=strip_markers(self["plain_text"]),
+            detail=strip_markers(self["professional_text"]),
+            action=strip_markers(self["action"]),
+            timing=Timing(
+                kind=timing["kind"],
+                min_days=int(timing.get("min_days") or 0),
+                max_days=int(timing.get("max_days") or 0),
+                restart=timing.get("restart") or "",
+                wean_for=timing.get("wean_for") or "",
+            )
+            if timing.get("kind")
+            else None,
+            references=tuple(references[r.key] for r in self["citations"] if r is not None),
+        )
+
+
 class ContraindicationBlock(blocks.StructBlock):
     """A contraindication or caution; the safety screen runs it as a rule."""
 
@@ -186,6 +228,7 @@ class ContraindicationBlock(blocks.StructBlock):
     class Meta:
         icon = "warning"
         label = "Contraindication or caution"
+        value_class = ContraindicationValue
 
     def clean(self, value):
         errors = {}
@@ -246,6 +289,34 @@ class ScheduleStepBlock(blocks.StructBlock):
         label = "Step"
 
 
+class DosingProtocolValue(blocks.StructValue):
+    """A dosing protocol record, which knows the schedule it stands for."""
+
+    def as_protocol(self, references: dict[str, ReferenceInfo]) -> DosingProtocol:
+        """The calculator's protocol (raises InvalidProtocol for figures it cannot use)."""
+        if not self.get("protocol_id"):
+            raise InvalidProtocol(f"the protocol {self.get('name')!r} has no id (saved before ids existed)")
+        steps = tuple(
+            ScheduleStep(step["dose_mg"], step.get("min_days"), step.get("max_days"))
+            for step in self.get("steps") or []
+        )
+        return DosingProtocol(
+            protocol_id=self["protocol_id"],
+            name=self["name"],
+            condition=(self.get("condition") or "").strip() or None,
+            timing=self["timing"],
+            note=strip_markers(self.get("note") or ""),
+            references=tuple(
+                references[r.key] for r in self["citations"] if r is not None and r.key in references
+            ),
+            steps=steps,
+            start_dose_mg=None if steps else self.get("start_dose_mg"),
+            step_mg=None if steps else self.get("step_mg"),
+            interval_days=None if steps else self.get("interval_days"),
+            target_mg=None if steps else self.get("target_mg"),
+        )
+
+
 class DosingProtocolBlock(blocks.StructBlock):
     """A titration schedule the start plan follows, exactly as one cited source gives it.
 
@@ -292,6 +363,7 @@ class DosingProtocolBlock(blocks.StructBlock):
     class Meta:
         icon = "calendar"
         label = "Dosing protocol"
+        value_class = DosingProtocolValue
 
     def clean(self, value):
         value = super().clean(value)

@@ -299,7 +299,7 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     }
     assert "until the opioid has left your body" in all_day[dates.start]
     assert "surgery" in all_day[dates.surgery_stop]
-    assert "restart" in all_day[dates.surgery + datetime.timedelta(days=1)]
+    assert "stays stopped" in all_day[dates.surgery + datetime.timedelta(days=1)]
 
     # ...and the PDF is for the doctor: notes space, the opioid finding, a citation, the title
     assert pdf_file.suggested_filename == "low-dose-naltrexone-start-plan.pdf"

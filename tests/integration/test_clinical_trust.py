@@ -133,3 +133,95 @@ def test_surgery_tomorrow_is_flagged_in_the_screen(client):
     (finding,) = result["therapies"][0]["findings"]
     assert finding["dates"]["days_until_procedure"] == 1
     assert "tomorrow" in finding["action"] and "stop today at the latest" in finding["action"]
+
+
+# --- the pharmacist review of the medicine vocabulary -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("medicine", "expected_verdict", "expected_rules"),
+    [
+        # An exact product name is screened on every product it begins: most carry
+        # dextromethorphan (an opioid for the LDN rule).
+        ("Coricidin HBP", "avoid", {"opioid-medicines"}),
+        ("Vicks Formula 44", "avoid", {"opioid-medicines"}),
+        ("Adult Tussin", "avoid", {"opioid-medicines"}),
+        ("Sunmark Tussin", "avoid", {"opioid-medicines"}),
+        ("Healthy Accents Tussin", "avoid", {"opioid-medicines"}),
+        ("Tylenol", "avoid", {"opioid-medicines"}),  # Tylenol with Codeine is a Tylenol
+        # Canadian Tylenol No. 1 is acetaminophen, caffeine and codeine.
+        ("Tylenol No. 1", "avoid", {"opioid-medicines"}),
+        ("Tylenol #1", "avoid", {"opioid-medicines"}),
+        ("Tylenol 1", "avoid", {"opioid-medicines"}),
+        # Opioids that were not classified, and brands that were not recognised.
+        ("diamorphine", "avoid", {"opioid-medicines"}),
+        ("pholcodine", "avoid", {"opioid-medicines"}),
+        ("Zaldiar", "avoid", {"opioid-medicines"}),
+        ("Vicoprofen", "avoid", {"opioid-medicines"}),
+    ],
+)
+def test_no_false_all_clear_for_a_brand_family_or_a_numbered_product(
+    client, medicine, expected_verdict, expected_rules
+):
+    result = screen(client, medicines=[medicine])
+
+    assert verdict(result) == expected_verdict
+    assert expected_rules <= rules(result)
+
+
+@pytest.mark.parametrize(
+    ("medicine", "left_out"),
+    [
+        ("Benylin DM", ["dm"]),
+        ("Benylin DM-E", ["dm", "e"]),
+        ("Benylin dry cough", ["dry", "cough"]),
+        ("Zicam Cough Max", ["cough", "max"]),
+        ("Panadol Ultra", ["ultra"]),
+    ],
+)
+def test_a_word_dropped_to_find_a_match_is_not_checked(client, medicine, left_out):
+    result = screen(client, medicines=[medicine])
+
+    assert verdict(result) == "incomplete"
+    not_checked = result["coverage"]["unrecognised"]
+    for word in left_out:
+        assert f"'{word}' (in '{medicine}') was not recognised" in not_checked
+
+
+def test_a_bare_number_is_not_a_strength_and_is_not_checked(client):
+    result = screen(client, medicines=["naltrexone 50"])
+
+    assert "already-taking-naltrexone" in rules(result)
+    assert "'50' (in 'naltrexone 50') was not recognised" in result["coverage"]["unrecognised"]
+
+
+def test_a_dose_per_day_is_read_as_the_medicines_strength(client):
+    result = screen(client, medicines=["naltrexone 50mg/day"], conditions=["cirrhosis"])
+
+    assert rules(result) == {"already-taking-naltrexone", "liver-disease-full-dose"}
+    assert result["coverage"]["unrecognised"] == []
+
+
+@pytest.mark.parametrize("medicine", ["Kenalog injection", "Kenalog"])
+def test_an_injected_corticosteroid_is_not_read_as_local(client, medicine):
+    result = screen(client, "probiotics", medicines=[medicine])
+
+    assert "immunosuppressed-fermented-foods" in rules(result)
+
+
+@pytest.mark.parametrize("condition", ["hair transplant", "corneal transplant", "keratoplasty"])
+def test_a_tissue_transplant_is_not_an_organ_transplant(client, condition):
+    result = screen(client, conditions=[condition])
+
+    (reading,) = result["inputs"]
+    assert reading["status"] == "recognised"
+    assert "organ-transplant" not in rules(result)
+    assert verdict(result) == "no-known-concerns"
+
+
+def test_a_stem_cell_transplant_implies_immunosuppressed_for_probiotics(client):
+    probiotics = screen(client, "probiotics", conditions=["stem cell transplant"])
+    ldn = screen(client, conditions=["stem cell transplant"])
+
+    assert "immunosuppressed-fermented-foods" in rules(probiotics)
+    assert verdict(ldn) == "no-known-concerns"  # still not an organ transplant

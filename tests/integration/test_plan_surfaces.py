@@ -209,3 +209,17 @@ def test_dose_carries_from_the_screen_to_the_plan_form_and_plan(client):
     liver = next(f for f in outcome.therapy_result.findings if f.rule == "liver-disease-full-dose")
     assert liver.severity == "caution" and outcome.request.screen.dose_mg == 50
     assert ("dose_mg", "50") in page.context["hidden_fields"]  # and on to the downloads
+
+
+@pytest.mark.parametrize("medicine", ["tramdol", "qqqzz"])
+def test_plan_with_an_entry_we_could_not_check_dates_no_dose(client, medicine):
+    plan = post(client, "/api/v1/plan", {**BASE, "medicines": [medicine]}).json()
+    assert plan["first_dose_date"] is None and all(s["start"] is None for s in plan["steps"])
+    assert "pharmacist" in plan["first_dose_note"]
+    assert plan["verdict"] == "incomplete"
+
+
+def test_daily_opioid_answer_with_no_opioid_listed_is_a_field_error(client):
+    response = post(client, "/api/v1/plan", {**BASE, "daily_opioid_pain_medicine": True})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "daily_opioid_pain_medicine"

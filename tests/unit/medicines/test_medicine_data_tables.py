@@ -35,6 +35,7 @@ TABLES = {
         "implied_by",
         "source",
     ],
+    "local_routes.tsv": ["name", "route", "note", "source"],
 }
 
 
@@ -225,10 +226,41 @@ def test_stem_cell_transplant_is_not_an_organ_transplant(vocabulary: MedicineVoc
 
     assert concept.parents == ()
     assert "bone marrow transplant" in concept.synonyms
+    # A stem cell transplant implies immunosuppressed (a decision for the rule owner,
+    # sourced in the immunosuppressed row) without being an organ transplant.
     assert vocabulary.condition("immunosuppressed").implied_by == (
         "class:immunosuppressant",
         "condition:organ-transplant",
+        "condition:stem-cell-transplant",
     )
+    assert "rule owner to confirm" in vocabulary.condition("immunosuppressed").source
+
+
+@pytest.mark.parametrize("slug", ["corneal-transplant", "hair-transplant"])
+def test_tissue_transplants_are_not_organ_transplants(
+    vocabulary: MedicineVocabulary, slug: str
+) -> None:
+    concept = vocabulary.condition(slug)
+
+    assert concept.parents == ()
+    assert concept.implied_by == ()
+    assert concept.ambiguous_synonyms == ()
+    assert slug not in vocabulary.lookup_condition("transplant").concepts
+
+
+def test_curated_local_routes_only_fill_in_names_without_an_ndc_route(
+    vocabulary: MedicineVocabulary,
+) -> None:
+    # The index stores a route only for names with FDA NDC products; a curated row may
+    # only add one for a brand the 2019 file does not have (the constructor refuses
+    # others), and never for a curated alias.
+    rows = read_table("local_routes.tsv")
+
+    assert {row["route"] for row in rows} == {"local"}
+    for row in rows:
+        key = name_key(row["name"])
+        assert vocabulary.is_local_only_name(key)
+        assert vocabulary.lookup_medicine(row["name"]).via == "FDA UNII brand name"
 
 
 def test_unclassified_fails_closed_only_for_ingredients_nobody_classified(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carechoices.medicines import RULE_CLASSES, MedicineVocabulary, load_vocabulary
+from carechoices.medicines.vocabulary import MAX_FORMULAS
 
 
 def test_load_vocabulary_returns_the_same_instance_twice() -> None:
@@ -394,6 +395,13 @@ def test_a_bad_signal_pattern_is_refused() -> None:
         ("hydrocortisone cream and tablets", ""),
         ("prednisone and tacrolimus ointment", ""),
         ("omega 3", ""),  # a curated alias never takes an NDC name's route
+        ("Kenalog injection", ""),  # a systemic form word wins over a local-only name
+        ("Kenalog", ""),  # widened to Kenalog-10 and Kenalog-40, injections
+        ("Restasis eye drops tablets", ""),  # any systemic form word: never local
+        ("sirolimus gel", "local"),  # a local form word with one matched name
+        ("Hyftor", "local"),  # curated local route (sirolimus gel, no NDC 2019 route)
+        ("Verkazia", "local"),  # curated local route (cyclosporine eye drops)
+        ("Vevye", "local"),  # curated local route (cyclosporine eye drops)
     ],
 )
 def test_lookup_medicine_route(vocabulary: MedicineVocabulary, entry: str, route: str) -> None:
@@ -416,6 +424,16 @@ def test_lookup_medicine_route(vocabulary: MedicineVocabulary, entry: str, route
         ("Percocet 5/325", ()),  # two ingredients
         ("T3 25 mcg", ()),  # two formulas
         ("hydrocortisone 1%", ()),  # a percentage
+        ("naltrexone 50mg/day", (("naltrexone", 50.0),)),  # a dose per day is a dose
+        ("naltrexone 50 mg/day", (("naltrexone", 50.0),)),
+        ("naltrexone 50 mg/d", (("naltrexone", 50.0),)),
+        ("naltrexone 50 mg daily", (("naltrexone", 50.0),)),
+        ("naltrexone 50 mg per day", (("naltrexone", 50.0),)),
+        ("naltrexone 50", ()),  # a bare number: no unit, no strength
+        ("naltrexone 380mg/4mL", ()),  # a concentration
+        ("naltrexone 5 mg/5 mL", ()),  # a concentration
+        ("naltrexone 50 mg/wk", ()),  # another rate
+        ("naltrexone 50 mg/24 hr", ()),  # a delivery rate (patches)
     ],
 )
 def test_lookup_medicine_strengths_only_when_unambiguous(
@@ -448,9 +466,32 @@ def test_lookup_condition_stem_cell_transplant_is_not_an_organ_transplant(
 ) -> None:
     match = vocabulary.lookup_condition("stem cell transplant")
 
+    # Not an organ transplant, but immunosuppressed (conditions.tsv, rule owner to confirm).
     assert (match.status, match.concepts, match.implied) == (
         "recognised",
         ("stem-cell-transplant",),
+        ("immunosuppressed",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "concept"),
+    [
+        ("hair transplant", "hair-transplant"),
+        ("corneal transplant", "corneal-transplant"),
+        ("cornea transplant", "corneal-transplant"),
+        ("keratoplasty", "corneal-transplant"),
+    ],
+)
+def test_lookup_condition_tissue_transplants_are_not_organ_transplants(
+    vocabulary: MedicineVocabulary, entry: str, concept: str
+) -> None:
+    match = vocabulary.lookup_condition(entry)
+
+    assert (match.status, match.concepts, match.implied, match.unmatched) == (
+        "recognised",
+        (concept,),
+        (),
         (),
     )
 
@@ -495,3 +536,188 @@ def test_one_letter_from_a_product_name_is_not_enough_for_a_short_word(
     # "paper" is one substitution from the brand Paser, "garden" from Gardan: only a swap of
     # two letters counts for a word this short.
     assert vocabulary.lookup_medicine(entry).suggestions == ()
+
+
+# --- product families and words left out of a match -------------------------------------
+
+FAMILY_NAMES = [
+    "coricidin hbp",
+    "vicks formula 44",
+    "adult tussin",
+    "sunmark tussin",
+    "healthy accents tussin",
+    "tylenol",
+    "advil",
+    "kenalog",
+]
+
+
+@pytest.mark.parametrize("key", FAMILY_NAMES)
+def test_a_product_name_is_screened_on_every_product_name_it_begins(
+    vocabulary: MedicineVocabulary, key: str
+) -> None:
+    # "Coricidin HBP" is one product, but also the start of "Coricidin HBP Cough and Cold"
+    # and four more: the entry can mean any of them.
+    extensions = vocabulary._names_starting_with(key)
+    expected = {tuple(f) for name in (key, *extensions) for f in vocabulary._names[name]}
+
+    match = vocabulary.lookup_medicine(key)
+
+    assert extensions
+    assert len(expected) <= MAX_FORMULAS  # else only the union would be checked below
+    assert set(match.formulas) == expected
+    assert set(match.ingredients) == {i for formula in expected for i in formula}
+    assert match.status == ("ambiguous" if len(expected) > 1 else "recognised")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Coricidin HBP",
+        "Vicks Formula 44",
+        "Adult Tussin",
+        "Sunmark Tussin",
+        "Healthy Accents Tussin",
+        "Tylenol",
+    ],
+)
+def test_a_cough_and_cold_family_carries_dextromethorphan(
+    vocabulary: MedicineVocabulary, entry: str
+) -> None:
+    match = vocabulary.lookup_medicine(entry)
+
+    assert match.status == "ambiguous"
+    assert "dextromethorphan" in match.ingredients
+    assert "opioid" in match.rule_classes
+
+
+@pytest.mark.parametrize(
+    ("entry", "formulas"),
+    [
+        ("ibuprofen", (("ibuprofen",),)),  # a substance: never widened
+        ("oxycodone hcl", (("oxycodone",),)),  # a substance with its salt word
+        ("aspirin 81mg", (("aspirin",),)),  # a substance with its strength
+        ("Tylenol Extra Strength", (("acetaminophen",),)),  # a more specific name
+        ("Coricidin HBP Cough and Cold", (("chlorpheniramine", "dextromethorphan"),)),
+        ("omega 3", (("omega-3 fatty acids",),)),  # a curated alias: never widened
+    ],
+)
+def test_substances_aliases_and_specific_names_are_not_widened(
+    vocabulary: MedicineVocabulary, entry: str, formulas: tuple
+) -> None:
+    assert vocabulary.lookup_medicine(entry).formulas == formulas
+
+
+def test_tylenol_is_screened_on_every_tylenol_product_codeine_included(
+    vocabulary: MedicineVocabulary,
+) -> None:
+    match = vocabulary.lookup_medicine("Tylenol")
+
+    assert ("acetaminophen", "codeine") in match.formulas
+    assert "opioid" in match.rule_classes
+
+
+@pytest.mark.parametrize(
+    ("entry", "unmatched"),
+    [
+        ("Benylin DM", ("dm",)),  # no Benylin product name explains "dm"
+        ("Benylin DM-E", ("dm", "e")),
+        ("Benylin dry cough", ("dry", "cough")),
+        ("Zicam Cough Max", ("cough", "max")),
+        ("Panadol Ultra", ("ultra",)),
+        ("naltrexone 50", ("50",)),  # a bare number is no strength
+        ("Tylenol No. 7", ("#7",)),  # a numbered strength nobody curated
+        ("Tylenol 7", ("7",)),
+        ("Valoron N", ("n",)),
+        ("oxycodone and zzzdrug", ("zzzdrug",)),  # unchanged: an unmatched name
+    ],
+)
+def test_words_and_numbers_left_out_of_a_match_are_not_recognised(
+    vocabulary: MedicineVocabulary, entry: str, unmatched: tuple[str, ...]
+) -> None:
+    match = vocabulary.lookup_medicine(entry)
+
+    assert match.status in ("recognised", "ambiguous")
+    assert match.unmatched == unmatched
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "tramadol 50 mg",  # a strength with its unit
+        "Percocet 5/325",  # a ratio of strengths
+        "fentanyl 25 mcg/hr transdermal patch",  # a rate, a form, a route
+        "oxycodone hcl 5mg",  # a salt word
+        "naltrexone 50 mg 2 tablets",  # a count
+        "naltrexone 4.5 mg every 4 hours",  # a frequency
+        "Percocet at night",  # directions
+        "Tylenol Cold and Flu",  # words a Tylenol product name explains
+        "Aleve D",  # "d" is explained by Aleve-D products
+        "Coricidin HBP cough",
+        "Tylenol medicine",  # a word that only says it is a medicine
+        "Tylenol No. 3",  # a curated numbered strength
+        "Tylenol with Codeine No. 3",
+    ],
+)
+def test_strengths_forms_and_explained_words_are_left_out_silently(
+    vocabulary: MedicineVocabulary, entry: str
+) -> None:
+    match = vocabulary.lookup_medicine(entry)
+
+    assert match.status in ("recognised", "ambiguous")
+    assert match.unmatched == ()
+
+
+def test_a_variant_word_narrows_only_the_part_it_follows(vocabulary: MedicineVocabulary) -> None:
+    # "PM" follows Advil: Tylenol keeps every product (its codeine ones too).
+    match = vocabulary.lookup_medicine("Tylenol, Advil PM")
+    tylenol = vocabulary.lookup_medicine("Tylenol")
+
+    assert set(tylenol.ingredients) <= set(match.ingredients)
+    assert match.unmatched == ()
+
+
+def local_route_vocabulary(
+    rows: list[dict[str, str]], alias: str | None = None
+) -> MedicineVocabulary:
+    index = {
+        "names": {"hyftor": [["sirolimus"]], "protopic": [["tacrolimus"]]},
+        "name_origins": {"codes": "bp"},
+        "name_routes": {"codes": "-l"},
+        "generic_words": [],
+        "ingredient_classes": {},
+    }
+    aliases = (
+        [{"alias": alias, "ingredients": "sirolimus", "note": "", "source": "t"}] if alias else []
+    )
+    return MedicineVocabulary(index, aliases, [], [], local_route_rows=rows)
+
+
+def local_row(name: str, route: str = "local", source: str = "test") -> dict[str, str]:
+    return {"name": name, "route": route, "note": "", "source": source}
+
+
+def test_a_curated_local_route_makes_a_name_local() -> None:
+    vocabulary = local_route_vocabulary([local_row("Hyftor")])
+
+    assert vocabulary.lookup_medicine("Hyftor").route == "local"
+    assert vocabulary.lookup_medicine("Hyftor tablets").route == ""
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (local_row("Nothing"), "not a name of the drug index"),
+        (local_row("Hyftor", route="systemic"), "unusable row"),
+        (local_row("Hyftor", source=""), "no source"),
+        (local_row("Protopic"), "FDA NDC products"),  # the NDC route decides
+    ],
+)
+def test_unusable_local_route_rows_are_refused(row: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        local_route_vocabulary([row])
+
+
+def test_a_local_route_row_for_a_curated_alias_is_refused() -> None:
+    with pytest.raises(ValueError, match="alias never takes a route"):
+        local_route_vocabulary([local_row("Hyftor")], alias="Hyftor")

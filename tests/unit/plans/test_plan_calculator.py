@@ -359,3 +359,55 @@ def test_protocol_to_json_says_when_start_dose_is_needed() -> None:
     assert schedule_b().to_json()["needs_start_dose"] is True
     assert schedule_a().to_json()["needs_start_dose"] is False
     assert DosingProtocol(**{**schedule_b().__dict__, "start_dose_mg": Decimal("1.5")}).needs_start_dose is False
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_daily_opioid_answer_without_an_opioid_in_the_list_is_refused() -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(daily_opioid_pain_medicine=True)
+    assert error.value.field == "daily_opioid_pain_medicine"
+
+
+def test_opioid_free_date_without_an_opioid_in_the_list_is_refused() -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(opioid_free_from=days(3))
+    assert error.value.field == "opioid_free_from"
+
+
+def test_unchecked_entry_leaves_the_first_dose_undated() -> None:
+    result = plan(unchecked=("tramdol",))
+
+    assert result.first_dose_date is None and all(step.start is None for step in result.steps)
+    assert "pharmacist" in (result.first_dose_note or "")
+
+
+def test_opioid_free_date_after_the_surgery_stop_dates_nothing_and_says_one_thing() -> None:
+    result = plan(findings=(opioid_finding(), surgery_finding(days(9))), opioid_free_from=days(7))
+
+    assert result.first_dose_date is None and result.steps == ()
+    texts = " ".join(w.text for w in result.warnings)
+    assert "First dose on" not in texts
+    assert "no dose is dated" in texts and "dates no doses" in texts
+
+
+def test_opioid_free_date_before_surgery_dates_one_first_dose_everywhere() -> None:
+    result = plan(findings=(opioid_finding(), surgery_finding(days(30))), opioid_free_from=days(7))
+
+    assert result.first_dose_date == days(7)
+    texts = " ".join(w.text for w in result.warnings) + " ".join(h.reason for h in result.holds)
+    assert "8 March 2026" in texts and texts.count("First dose on") == 1
+
+
+def test_condition_protocol_cannot_be_swapped_for_another_sources_schedule() -> None:
+    for protocol_id, start in (("three-step-schedule", None), ("weekly-1-mg-steps", Decimal("0.25"))):
+        with pytest.raises(PlanInputError) as error:
+            plan(conditions=frozenset({HASHIMOTOS}), protocol_id=protocol_id, start_dose_mg=start)
+        assert error.value.field == "protocol" and "Hashimoto" in error.value.message
+
+
+def test_a_one_character_prescriber_decision_is_refused() -> None:
+    with pytest.raises(PlanInputError) as error:
+        plan(findings=(transplant_finding(),), prescriber_decision="x")
+    assert error.value.field == "prescriber_decision"

@@ -70,7 +70,7 @@ def test_plan_to_ics_holds_one_event_per_step_hold_and_restart() -> None:
         "LDN: move to 3 mg at bedtime on one of these days",
         "LDN: move to 4.5 mg at bedtime on one of these days",
         "Stop LDN from today: surgery on 1 May 2026",
-        "LDN: restart only when your physician clears it",
+        "LDN stays stopped: ask your physician before taking it again",
     ]
     for event in events(calendar):
         assert event.get("UID") and event.get("DTSTAMP")
