@@ -21,6 +21,8 @@ urlpatterns = [
     path("how-we-rate/", evidence_views.how_we_rate, name="how-we-rate"),
     path("plan/", plan_views.plan_page, name="plan"),
     re_path(r"^plan/(?P<fmt>calendar|pdf)/$", plan_views.plan_download, name="plan-download"),
+    # Citation exports: /references/export.<fmt> and <review path>/references/export.<fmt>.
+    path("", include("carechoices.references.urls")),
 ]
 
 if settings.DEBUG:
