@@ -274,3 +274,4 @@ def _plan_download(request: HttpRequest, suffix: str, content_type: str, render)
 from .reviews import router as reviews_router  # noqa: E402  (after the API object it joins)
 
 api.add_router("", reviews_router)
+api.add_router("/fhir", "carechoices.api.fhir.router")  # FHIR R5 bundles of the same records (ADR 8)

@@ -32,7 +32,7 @@ PURE_MODULES = {
         "carechoices.plans.limits",
     ],
     "medicine vocabulary": ["carechoices.medicines", "carechoices.medicines.report"],
-    "review record": ["carechoices.therapies.record"],
+    "review record": ["carechoices.therapies.record", "carechoices.therapies.fhir"],
     "evidence rules": [
         "carechoices.evidence.domain",
         "carechoices.evidence.pdq",
