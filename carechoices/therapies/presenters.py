@@ -14,6 +14,9 @@ from carechoices.references.citations import Citation, PageCitations, cited_keys
 from carechoices.references.formatting import format_references
 from carechoices.references.models import Reference
 
+from carechoices.plans.domain import DosingProtocol, InvalidProtocol
+from carechoices.screening.wording import days_phrase, mg
+
 from .models import RATING_ATTRIBUTES, SUBPAGES, TherapyPage, is_blank_rich_text
 
 
@@ -62,6 +65,41 @@ def review_citation_order(page: TherapyPage, evidence=None) -> dict[str, list[st
         "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical) + evidence_professionals,
         "costs": cited_keys(page.costs_access),
     }
+
+
+@dataclass(frozen=True)
+class ProtocolView:
+    protocol: DosingProtocol
+    citations: list
+    lines: list[str]
+
+
+def protocol_lines(protocol: DosingProtocol) -> list[str]:
+    """The schedule step by step, ranges kept as ranges, nothing the source leaves open filled in."""
+    timing = f" {protocol.timing}" if protocol.timing else ""
+    if not protocol.stepwise:
+        lines = []
+        for number, step in enumerate(protocol.steps):
+            dose = mg(step.dose_mg)
+            if step.open_ended:
+                lead = "Then " if number else ""
+                pace = "" if number else "; the pace after it is for your prescriber"
+                lines.append(f"{lead}{dose}{timing}, continuing{pace}.")
+            else:
+                assert step.min_days is not None and step.max_days is not None
+                lines.append(f"{dose}{timing} for {days_phrase(step.min_days, step.max_days)}.")
+        return lines
+    assert protocol.step_mg is not None and protocol.target_mg is not None
+    start = (
+        f"Start at {mg(protocol.start_dose_mg)}{timing}."
+        if protocol.start_dose_mg is not None
+        else "Start at the dose your prescriber gives you: the source does not state one."
+    )
+    return [
+        start,
+        f"Add {mg(protocol.step_mg)} every {days_phrase(protocol.interval_days or 0, protocol.interval_days or 0)}, "
+        f"up to {mg(protocol.target_mg)}{timing}.",
+    ]
 
 
 @dataclass(frozen=True)
@@ -183,6 +221,19 @@ class ReviewPresenter:
                 )
             )
         return rows
+
+    # Dosing protocols -------------------------------------------------------------------------
+    @cached_property
+    def protocols(self) -> list[ProtocolView]:
+        """Each dosing protocol exactly as its source gives it, in readers' words."""
+        views = []
+        for block in self.page.dosing_protocols:
+            try:
+                protocol = block.value.as_protocol({})
+            except InvalidProtocol:
+                continue  # the back office refuses these; an old saved one is simply not shown
+            views.append(ProtocolView(protocol, block.value["citations"], protocol_lines(protocol)))
+        return views
 
     # References ------------------------------------------------------------------------------
     def reference_entries(self, scope: str | None = None) -> list[ReferenceEntry]:

@@ -92,3 +92,16 @@ def test_glossary_term_marked_once_per_page_with_definition(client, db):
 
 def test_health_check(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_expert_use_page_shows_each_schedule_as_its_source_gives_it(client):
+    import re
+
+    html = client.get(LDN + "expert-use/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    assert "1.5 mg at bedtime for 7–14 days. 3 mg at bedtime for 7–14 days. Then 4.5 mg at bedtime, continuing." in text
+    assert "Start at the dose your prescriber gives you: the source does not state one." in text
+    assert "0.25 mg at bedtime, continuing; the pace after it is for your prescriber." in text
+    assert "2.5 mg" not in text and "3.5 mg" not in text
