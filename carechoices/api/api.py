@@ -25,8 +25,19 @@ from ninja.schema import NinjaGenerateJsonSchema
 
 from carechoices.screening.limits import InputError, today_in
 
-from . import schemas as examples
-from .schemas import FieldError, PlanRequestIn, PlanResult, ScreenRequestIn, ScreenResult
+from .schemas import (
+    ERROR_EXAMPLES,
+    PLAN_ICS_EXAMPLE,
+    PLAN_RESULT_EXAMPLES,
+    SCREEN_RESULT_EXAMPLES,
+    FieldError,
+    PlanRequestIn,
+    PlanResult,
+    ScreenRequestIn,
+    ScreenResult,
+    plan_request_examples,
+    screen_request_examples,
+)
 
 #: Models that only document a request body (the validators read the raw body).
 REQUEST_MODELS = (ScreenRequestIn, PlanRequestIn)
@@ -75,8 +86,8 @@ api = CareChoicesAPI(
 )
 
 REQUEST_EXAMPLES: dict[str, Callable[[datetime.date], dict[str, Any]]] = {
-    REF_TEMPLATE.format(model="ScreenRequestIn"): examples.screen_requests,
-    REF_TEMPLATE.format(model="PlanRequestIn"): examples.plan_requests,
+    REF_TEMPLATE.format(model="ScreenRequestIn"): screen_request_examples,
+    REF_TEMPLATE.format(model="PlanRequestIn"): plan_request_examples,
 }
 
 ERRORS = {400: FieldError, 413: FieldError, 422: FieldError}
@@ -97,7 +108,7 @@ def request_body_doc(model, responses: dict[int, dict[str, Any]] | None = None) 
     (extra OpenAPI per status, e.g. the 200 examples or a file's media type).
     """
     extra: dict[int, dict[str, Any]] = {}
-    for status, error_examples in examples.ERRORS.items():
+    for status, error_examples in ERROR_EXAMPLES.items():
         extra[status] = {
             "headers": NO_STORE_HEADER,
             "content": {"application/json": {"examples": copy.deepcopy(error_examples)}},
@@ -150,7 +161,7 @@ def read_json(request: HttpRequest) -> Any:
         "the verdict incomplete, never no-known-concerns. Not stored or logged."
     ),
     openapi_extra=request_body_doc(
-        ScreenRequestIn, {200: {"content": {"application/json": {"examples": examples.SCREEN_RESULTS}}}}
+        ScreenRequestIn, {200: {"content": {"application/json": {"examples": SCREEN_RESULT_EXAMPLES}}}}
     ),
     tags=["screen"],
 )
@@ -204,7 +215,7 @@ def _plan(request: HttpRequest):
     summary="Make a start plan (JSON)",
     description=PLAN_DESCRIPTION,
     openapi_extra=request_body_doc(
-        PlanRequestIn, {200: {"content": {"application/json": {"examples": examples.PLAN_RESULTS}}}}
+        PlanRequestIn, {200: {"content": {"application/json": {"examples": PLAN_RESULT_EXAMPLES}}}}
     ),
     tags=["plan"],
 )
@@ -226,7 +237,7 @@ def plan_endpoint(request: HttpRequest):
             200: {
                 "description": "The plan as an iCalendar file",
                 "headers": DOWNLOAD_HEADERS,
-                "content": {"text/calendar": {"schema": {"type": "string"}, "example": examples.PLAN_ICS}},
+                "content": {"text/calendar": {"schema": {"type": "string"}, "example": PLAN_ICS_EXAMPLE}},
             }
         },
     ),

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, WithJsonSchema
 
+from carechoices.plans.calculator import MIN_PRESCRIBER_DECISION_CHARS
 from carechoices.plans.limits import MAX_DECISION_LENGTH
 from carechoices.screening.limits import (
     _ISO_DATE,
@@ -60,7 +61,7 @@ MAX_PROTOCOL_LENGTH = 80
 TEXT_SCHEMA: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
-    "maxLength": MAX_TEXT_LENGTH + 5,
+    "maxLength": MAX_TEXT_LENGTH,
     # Not only spaces (surrounding spaces are removed) ...
     "pattern": r"\S",
     # ... and no control character anywhere. A ``not`` keeps "anywhere" exact in every regex
@@ -97,6 +98,9 @@ DECISION_SCHEMA: dict[str, Any] = {
     "type": "string",
     "maxLength": MAX_DECISION_LENGTH,
     "not": {"pattern": FORBIDDEN_IN_DECISION},
+    # Blank (no decision), or who decided and when: at least this many characters once runs of
+    # spaces count as one.
+    "anyOf": [{"pattern": r"^\s*$"}, {"minLength": MIN_PRESCRIBER_DECISION_CHARS}],
 }
 
 Text = Annotated[str, WithJsonSchema(TEXT_SCHEMA)]
@@ -208,7 +212,8 @@ class PlanRequestIn(Schema):
     prescriber_decision: Decision | None = Field(
         None,
         description="The prescriber's decision to proceed despite a finding that timing cannot "
-        "resolve: who decided and when (at least 10 characters); line breaks are allowed, other "
+        "resolve: who decided and when (at least "
+        f"{MIN_PRESCRIBER_DECISION_CHARS} characters); line breaks are allowed, other "
         "control characters are not. Blank means no decision.",
     )
 
@@ -414,7 +419,7 @@ def _day(today: datetime.date, days: int) -> str:
     return (today + datetime.timedelta(days=days)).isoformat()
 
 
-def screen_requests(today: datetime.date) -> dict[str, Any]:
+def screen_request_examples(today: datetime.date) -> dict[str, Any]:
     """Named examples of a screen request, dated from ``today``."""
     return {
         "opioid-thyroid-surgery": {
@@ -435,7 +440,7 @@ def screen_requests(today: datetime.date) -> dict[str, Any]:
     }
 
 
-def plan_requests(today: datetime.date) -> dict[str, Any]:
+def plan_request_examples(today: datetime.date) -> dict[str, Any]:
     """Named examples of a plan request, dated from ``today``."""
     ldn = "low-dose-naltrexone"
     return {
@@ -467,7 +472,7 @@ def plan_requests(today: datetime.date) -> dict[str, Any]:
     }
 
 
-ERRORS: dict[int, dict[str, Any]] = {
+ERROR_EXAMPLES: dict[int, dict[str, Any]] = {
     400: {
         "malformed-json": {
             "summary": "The body is not JSON",
@@ -539,7 +544,7 @@ _SURGERY_FINDING = {
     "references": [_BIHARI],
 }
 
-SCREEN_RESULTS: dict[str, Any] = {
+SCREEN_RESULT_EXAMPLES: dict[str, Any] = {
     "opioid-thyroid-surgery": {
         "summary": "An opioid makes LDN avoid; thyroid hormone with Hashimoto's and surgery are cautions",
         "value": {
@@ -602,7 +607,7 @@ SCREEN_RESULTS: dict[str, Any] = {
     }
 }
 
-PLAN_RESULTS: dict[str, Any] = {
+PLAN_RESULT_EXAMPLES: dict[str, Any] = {
     "surgery": {
         "summary": "Three dated steps (each a range of days) and a pause for surgery",
         "value": {
@@ -693,7 +698,7 @@ PLAN_RESULTS: dict[str, Any] = {
     }
 }
 
-PLAN_ICS = "\r\n".join(
+PLAN_ICS_EXAMPLE = "\r\n".join(
     [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
