@@ -1,10 +1,12 @@
-"""``carechoices``: the command line for the screen and the start plan.
+"""``carechoices``: the command line for the screen, the start plan and the open-data export.
 
     carechoices screen --therapy low-dose-naltrexone --medicine "Percocet 5/325" \\
         --condition "Hashimoto's" --surgery-date 2026-12-20 --format json
 
 It prints the same JSON as ``POST /api/v1/screen`` for the same request. Bad input prints the
 same message as the API, naming the field, and exits with status 2. Nothing is stored or logged.
+``carechoices export DIR`` and ``carechoices import DIR`` write and read the bulk open data
+(``carechoices.opendata``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from carechoices.medicines.report import add_vocabulary_parser, run_vocabulary_command
+from carechoices.opendata.cli import add_open_data_parsers, run_open_data_command
 
 EXIT_BAD_INPUT = 2
 
@@ -66,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="The prescriber's decision to proceed despite a finding that timing cannot resolve.")
     plan.add_argument("--format", choices=["json", "ics"], default="json")
     add_vocabulary_parser(sub)  # carechoices vocabulary coverage [--format] [--class] [--check]
+    add_open_data_parsers(sub)  # carechoices export DIR; carechoices import DIR [--check]
     return parser
 
 
@@ -142,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import django
 
     django.setup()
+    if args.command in ("export", "import"):
+        return run_open_data_command(args)
     from django.db import DatabaseError
 
     from carechoices.screening.limits import InputError

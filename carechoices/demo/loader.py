@@ -99,29 +99,42 @@ def ensure_workflow(index: Page, report: LoadReport) -> None:
 
 
 # Library ------------------------------------------------------------------------------------------
+def build_person(row: dict) -> Person:
+    """An unsaved Person from a content row (a sample file's table or an open-data export's item).
+
+    ``user`` names a back-office account to link, when the row has one; sample profiles are demo
+    profiles unless the row says otherwise.
+    """
+    user = get_user_model().objects.filter(username=row["user"]).first() if row.get("user") else None
+    return Person(
+        slug=row["slug"], name=row["name"], role=row["role"], credentials=row.get("credentials", ""),
+        bio=row.get("bio", ""), is_demo=row.get("is_demo", True), user=user,
+    )
+
+
+def build_glossary_term(row: dict) -> GlossaryTerm:
+    """An unsaved GlossaryTerm from a content row (the slug defaults to the slugified term)."""
+    from django.utils.text import slugify
+
+    return GlossaryTerm(
+        term=row["term"], slug=row.get("slug") or slugify(row["term"]), synonyms=row.get("synonyms", ""),
+        definition=row["definition"], house_definition=row.get("house_definition", False),
+    )
+
+
 def ensure_people(site: dict, report: LoadReport) -> None:
-    User = get_user_model()
     for row in site["people"]:
         if Person.objects.filter(slug=row["slug"]).exists():
             continue
-        Person.objects.create(
-            slug=row["slug"], name=row["name"], role=row["role"], credentials=row["credentials"],
-            bio=row["bio"], is_demo=True,
-            user=User.objects.filter(username=row.get("user", "")).first(),
-        )
+        build_person(row).save()
         report.add("people", row["name"])
 
 
 def ensure_glossary(site: dict, report: LoadReport) -> None:
-    from django.utils.text import slugify
-
     for row in site["glossary"]:
         if GlossaryTerm.objects.filter(term=row["term"]).exists():
             continue
-        GlossaryTerm.objects.create(
-            term=row["term"], slug=slugify(row["term"]), synonyms=row["synonyms"],
-            definition=row["definition"], house_definition=row["house_definition"],
-        )
+        build_glossary_term(row).save()
         report.add("glossary terms", row["term"])
 
 
@@ -176,9 +189,16 @@ def _stream(page_field: str, block_type: str, rows: list[dict], ref_fields=("cit
 
 
 def build_review(data: dict) -> TherapyPage:
-    """An unsaved TherapyPage from a content file's table."""
+    """An unsaved TherapyPage from a content file's table, or from an open-data export's review.
+
+    ``data`` is the review as its content files write it: references by citation key, people by
+    slug, dates as YYYY-MM-DD. The open-data import (``carechoices.opendata``) builds its pages
+    here too, so the sample content and an export are read by one piece of code.
+    """
     page = TherapyPage(
         title=data["title"], slug=data["slug"], tagline=data["tagline"],
+        seo_title=data.get("seo_title", ""), search_description=data.get("search_description", ""),
+        show_in_menus=data.get("show_in_menus", False),
         category=data.get("category", "other"),
         active_ingredients=", ".join(data.get("active_ingredients", [])),
         at_a_glance=data.get("at_a_glance", ""), research_summary=data.get("research_summary", ""),
@@ -209,7 +229,8 @@ def build_review(data: dict) -> TherapyPage:
     page.dosing_protocols = _stream("dosing_protocols", "protocol", protocols)
     page.keep_reading = _stream("keep_reading", "link", data.get("keep_reading", []), ref_fields=())
     page.ratings = [
-        TherapyRating(attribute=r["attribute"], score=r.get("score"), rationale=r.get("rationale", ""))
+        TherapyRating(attribute=r["attribute"], score=r.get("score"), rationale=r.get("rationale", ""),
+                      override_reason=r.get("override_reason", ""))
         for r in data.get("ratings", [])
     ]
     people = {p.slug: p for p in Person.objects.all()}
@@ -219,7 +240,8 @@ def build_review(data: dict) -> TherapyPage:
     import datetime
 
     page.review_dates = [
-        ReviewDate(kind=d["kind"], date=datetime.date.fromisoformat(d["date"])) for d in data.get("dates", [])
+        ReviewDate(kind=d["kind"], date=datetime.date.fromisoformat(d["date"]), note=d.get("note", ""))
+        for d in data.get("dates", [])
     ]
     return page
 
@@ -230,8 +252,8 @@ def ensure_site(site: dict, report: LoadReport) -> TherapyIndexPage:
         root = Page.get_first_root_node()
         # Wagtail's placeholder welcome page (and the site pointing at it) makes way for ours.
         Page.objects.filter(depth=2, slug="home").delete()
-        home = HomePage(title=site["home"]["title"], slug="home", intro=site["home"]["intro"],
-                        how_to_use=site["home"]["how_to_use"])
+        home = HomePage(title=site["home"]["title"], slug=site["home"].get("slug", "home"),
+                        intro=site["home"]["intro"], how_to_use=site["home"]["how_to_use"])
         root.add_child(instance=home)
         home.save_revision().publish()
         Site.objects.update_or_create(
@@ -241,7 +263,8 @@ def ensure_site(site: dict, report: LoadReport) -> TherapyIndexPage:
         report.add("pages", home.title)
     index = TherapyIndexPage.objects.first()
     if index is None:
-        index = TherapyIndexPage(title=site["index"]["title"], slug="therapies", intro=site["index"]["intro"])
+        index = TherapyIndexPage(title=site["index"]["title"], slug=site["index"].get("slug", "therapies"),
+                                 intro=site["index"]["intro"])
         home.add_child(instance=index)
         index.save_revision().publish()
         report.add("pages", index.title)

@@ -1,0 +1,307 @@
+"""Export the published corpus: every live review, the library, the glossary and the people.
+
+``build_export()`` gives the whole export as ``{path: bytes}`` (manifest included), so the
+command line writes it to a folder and the API zips it from the same bytes. Reviews come from
+the compiled records (``therapies.compile.live_records``), so the export holds exactly what the
+pages, the screen and the API say, and nothing of a draft.
+
+What is not exported, and why: block ids and database ids (a page link is written by tree path,
+see ``content.PageLinks``); revision numbers, publishing times and the revision history (they
+belong to one database; content dates are in ``dates``); back-office accounts, workflow and sign-off
+records, comments; the "substantive update" flag (always cleared once published).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from wagtail.models import Page, Site
+
+from carechoices.core.models import HomePage
+from carechoices.glossary.models import GlossaryTerm
+from carechoices.people.models import Person
+from carechoices.references.models import Reference
+from carechoices.therapies.compile import live_records
+from carechoices.therapies.models import TherapyIndexPage, TherapyPage
+from carechoices.therapies.record import RECORD_FORMAT
+
+from . import EXPORT_FORMAT
+from . import manifest as layout
+from .content import (
+    RICH_TEXT_FIELDS,
+    STREAM_FIELDS,
+    PageLinks,
+    ensure_snippets_registered,
+    stream_data,
+)
+from .progress import Progress, Silent
+from .schema import csl_schema_bytes, csl_schema_licence_bytes, schemas, validator
+
+#: Record fields that belong to one database (ids and times), left out of the export's record.
+DATABASE_ONLY_RECORD_FIELDS = ("revision", "published", "history")
+
+
+class ExportError(Exception):
+    """The corpus cannot be exported as it stands (the message says what to fix)."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """The whole export: each file's path and bytes (``manifest.json`` among them)."""
+
+    files: dict[str, bytes]
+    counts: dict[str, int]
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.files[layout.MANIFEST])
+
+
+# What each record becomes ---------------------------------------------------------------------
+def _page_fields(page: Page) -> dict[str, Any]:
+    return {
+        "title": page.title,
+        "slug": page.slug,
+        "seo_title": page.seo_title,
+        "search_description": page.search_description,
+        "show_in_menus": page.show_in_menus,
+    }
+
+
+def _ordered(items) -> list:
+    return sorted(items, key=lambda item: (item.sort_order if item.sort_order is not None else 0, item.pk or 0))
+
+
+def review_content(page: TherapyPage, links: PageLinks) -> dict[str, Any]:
+    """The review as ``carechoices.demo.loader.build_review`` reads it, every field present."""
+    dates = sorted(page.review_dates.all(), key=lambda d: (d.date, d.kind, d.note), reverse=True)
+    return {
+        **_page_fields(page),
+        "tagline": page.tagline,
+        "category": page.category,
+        "active_ingredients": [part.strip() for part in (page.active_ingredients or "").split(",") if part.strip()],
+        **{name: links.export(getattr(page, name) or "") for name in RICH_TEXT_FIELDS},
+        "serious_adverse_events_reported": page.serious_adverse_events_reported,
+        "needs_prescription": page.needs_prescription,
+        "cost_band": page.cost_band,
+        "ratings": [
+            {"attribute": r.attribute, "score": r.score, "override_reason": r.override_reason, "rationale": r.rationale}
+            for r in _ordered(page.ratings.all())
+        ],
+        "contributors": [{"person": c.person.slug, "role": c.role} for c in _ordered(page.contributors.all())],
+        "dates": [{"kind": d.kind, "date": d.date.isoformat(), "note": d.note} for d in dates],
+        **{name: stream_data(page, name) for name in STREAM_FIELDS},
+    }
+
+
+def reference_item(reference: Reference) -> dict[str, Any]:
+    return {
+        "key": reference.key,
+        "csl": reference.csl,
+        "doi": reference.doi,
+        "pmid": reference.pmid,
+        "pmcid": reference.pmcid,
+        "url": reference.url,
+        "verification_note": reference.verification_note,
+    }
+
+
+def glossary_item(term: GlossaryTerm) -> dict[str, Any]:
+    return {
+        "term": term.term,
+        "slug": term.slug,
+        "synonyms": term.synonyms,
+        "definition": term.definition,
+        "house_definition": term.house_definition,
+    }
+
+
+def person_item(person: Person) -> dict[str, Any]:
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "role": person.role,
+        "credentials": person.credentials,
+        "bio": person.bio,
+        "is_demo": person.is_demo,
+    }
+
+
+def _csl_items(references: list[Reference]) -> list[dict[str, Any]]:
+    """The library as a plain CSL-JSON array (valid against the official schema), by key."""
+    from carechoices.references.exports.base import export_item
+    from carechoices.references.exports.csl import record
+
+    return [
+        record(export_item(r.csl_item(), number, verification_note=r.verification_note))
+        for number, r in enumerate(references, start=1)
+    ]
+
+
+def _record_json(record, links: PageLinks) -> dict[str, Any]:
+    """The compiled record as the API gives it, less what belongs to one database."""
+    data = {k: v for k, v in record.to_json().items() if k not in DATABASE_ONLY_RECORD_FIELDS}
+    data["sections"] = {name: {**section, "html": links.export(section["html"])}
+                        for name, section in data["sections"].items()}
+    return data
+
+
+def _licence_bytes() -> bytes:
+    return resources.files(__package__).joinpath("LICENCE.md").read_bytes()
+
+
+def _checked(kind: str, path: str, data: Any) -> bytes:
+    """The canonical bytes of ``data``, which must follow its own schema (else it is our bug)."""
+    error = next(iter(validator(kind).iter_errors(data)), None)
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "(top)"
+        raise ExportError(f"{path}: {where}: {error.message} (the export would not follow its own schema)")
+    return layout.dumps(data)
+
+
+# The export -----------------------------------------------------------------------------------
+def build_export(progress: Progress | None = None) -> Export:
+    """Every file of the export, built from the live corpus.
+
+    Raises ``ExportError`` when a published review cannot be compiled (it names the review), or
+    when there is no home page or therapy index to export.
+    """
+    progress = progress or Silent()
+    ensure_snippets_registered()
+    home = HomePage.objects.live().first()
+    index = TherapyIndexPage.objects.live().first()
+    if home is None or index is None:
+        raise ExportError("there is nothing to export: the site has no published home page or therapy index")
+    compiled = live_records()
+    broken = [f"{slug}: {c.error}" for slug, c in compiled.items() if c.record is None]
+    if broken:
+        raise ExportError("these published reviews cannot be compiled, so they cannot be exported: " + "; ".join(broken))
+    order = [slug for slug in index.get_children().live().public().type(TherapyPage).values_list("slug", flat=True)
+             if slug in compiled]
+    order += sorted(set(compiled) - set(order))  # a live review elsewhere in the tree still counts
+    pages = [compiled[slug].page for slug in order]
+    links = PageLinks(
+        {p.pk: p.url_path for p in [home, index, *pages]},
+        lambda pk: (page.url if (page := Page.objects.filter(pk=pk).first()) is not None else None),
+    )
+    references = list(Reference.objects.order_by("key"))
+    terms = list(GlossaryTerm.objects.order_by("slug"))
+    people = list(Person.objects.order_by("slug"))
+    step = progress.task("Exporting", len(pages) + 4)
+
+    files: dict[str, bytes] = {
+        layout.LICENCE: _licence_bytes(),
+        layout.SCHEMAS["csl"]: csl_schema_bytes(),
+        layout.CSL_SCHEMA_LICENCE: csl_schema_licence_bytes(),
+    }
+    for kind, path in layout.SCHEMAS.items():
+        if kind != "csl":
+            files[path] = layout.dumps(schemas()[kind])
+    site = {
+        "format": EXPORT_FORMAT,
+        "kind": "site",
+        "home": {**_page_fields(home), "intro": links.export(home.intro), "how_to_use": links.export(home.how_to_use)},
+        "index": {**_page_fields(index), "intro": links.export(index.intro), "reviews": order},
+    }
+    files[layout.SITE] = _checked("site", layout.SITE, site)
+    for page in pages:
+        record = _record_json(compiled[page.slug].record, links)
+        review = {"format": EXPORT_FORMAT, "kind": "review", "content": review_content(page, links), "record": record}
+        path = layout.review_path(page.slug)
+        files[path] = _checked("review", path, review)
+        step()
+    files[layout.REFERENCES] = _checked("references", layout.REFERENCES, {
+        "format": EXPORT_FORMAT, "kind": "references", "references": [reference_item(r) for r in references],
+    })
+    files[layout.REFERENCES_CSL] = _checked("csl", layout.REFERENCES_CSL, _csl_items(references))
+    step()
+    files[layout.GLOSSARY] = _checked("glossary", layout.GLOSSARY, {
+        "format": EXPORT_FORMAT, "kind": "glossary", "terms": [glossary_item(t) for t in terms],
+    })
+    step()
+    files[layout.PEOPLE] = _checked("people", layout.PEOPLE, {
+        "format": EXPORT_FORMAT, "kind": "people", "people": [person_item(p) for p in people],
+    })
+    step()
+    counts = {"reviews": len(pages), "references": len(references), "glossary": len(terms), "people": len(people)}
+    updates = [c.record.last_update for c in compiled.values() if c.record.last_update]
+    manifest = layout.build_manifest(
+        files, counts, record_format=RECORD_FORMAT, latest_update=max(updates).isoformat() if updates else None,
+    )
+    files[layout.MANIFEST] = _checked("manifest", layout.MANIFEST, manifest)
+    step()
+    return Export(files=dict(sorted(files.items())), counts=counts)
+
+
+def write_export(directory: Path, export: Export) -> None:
+    """Write ``export`` into ``directory``: a new or empty folder, or an earlier export's folder.
+
+    An earlier export's files (those its manifest lists) are replaced, so a review unpublished
+    since then does not linger; a folder holding anything else is refused.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ExportError(f"{directory} is a file, not a folder")
+    if directory.exists() and any(directory.iterdir()):
+        previous = directory / layout.MANIFEST
+        if not previous.is_file():
+            raise ExportError(f"{directory} is not empty and holds no earlier export (no manifest.json); "
+                              "choose a new or empty folder")
+        try:
+            listed = json.loads(previous.read_text(encoding="utf-8")).get("files", {})
+        except (ValueError, AttributeError) as exc:
+            raise ExportError(f"{previous} is not an export manifest; choose a new or empty folder") from exc
+        for path in listed:
+            if layout.kind_of(path) not in (None, "manifest"):
+                (directory / path).unlink(missing_ok=True)
+        previous.unlink()
+        for sub in (layout.REVIEWS_DIR, layout.SCHEMA_DIR):
+            folder = directory / sub
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    for path, data in export.files.items():
+        target = directory / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+# What the export depends on (the API's cache key) -------------------------------------------------
+@cache
+def _code_fingerprint() -> str:
+    """A digest of the code and data files that shape the export, so a deploy invalidates it."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".csl", ".json", ".md", ".toml", ".tsv"} and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def export_key() -> str:
+    """A digest of everything the export is made from; equal keys give byte-identical exports.
+
+    Cheap next to building the export: the live pages' revision ids and tree paths, the library,
+    glossary and people rows, the site configuration, the formats and the code.
+    """
+    pages = list(
+        Page.objects.live().public().type(HomePage, TherapyIndexPage, TherapyPage)
+        .order_by("path").values_list("pk", "live_revision_id", "url_path")
+    )
+    library = [
+        list(Reference.objects.order_by("key").values_list(
+            "key", "csl", "doi", "pmid", "pmcid", "url", "verification_note")),
+        list(GlossaryTerm.objects.order_by("slug").values_list(
+            "term", "slug", "synonyms", "definition", "house_definition")),
+        list(Person.objects.order_by("slug").values_list("slug", "name", "role", "credentials", "bio", "is_demo")),
+        list(Site.objects.order_by("pk").values_list("hostname", "port", "root_page_id", "is_default_site")),
+    ]
+    text = json.dumps([EXPORT_FORMAT, RECORD_FORMAT, _code_fingerprint(), pages, library],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
