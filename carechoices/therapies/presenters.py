@@ -10,11 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
 from carechoices.glossary.models import GlossaryTerm
+from carechoices.plans.domain import DosingProtocol, InvalidProtocol
 from carechoices.references.citations import Citation, PageCitations, cited_keys, number_citations
 from carechoices.references.formatting import format_references
 from carechoices.references.models import Reference
-
-from carechoices.plans.domain import DosingProtocol, InvalidProtocol
 from carechoices.screening.wording import days_phrase, mg
 
 from .models import RATING_ATTRIBUTES, SUBPAGES, TherapyPage, is_blank_rich_text
