@@ -341,6 +341,7 @@ def test_screen_and_plan_forms_work_without_javascript(no_js_page: Page) -> None
     expect(no_js_page.get_by_label("Your time zone")).to_have_value("")
     submit_plan(no_js_page, dates)
 
-    # Assert
-    expect(no_js_page.locator("main")).to_contain_text(f"First dose: {human(dates.first_dose)}")
+    # Assert: the misspelling was not confirmed, so nothing is dated until it is checked
+    expect(no_js_page.locator("main")).to_contain_text("First dose: not dated: once a pharmacist has checked")
+    expect(no_js_page.locator("main")).to_contain_text(MISSPELLING)
     screenshot(no_js_page, "no-javascript-plan-page")
