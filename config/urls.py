@@ -17,6 +17,7 @@ urlpatterns = [
     path("glossary/", include("carechoices.glossary.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),
     path("how-we-rate/", evidence_views.how_we_rate, name="how-we-rate"),
     path("plan/", plan_views.plan_page, name="plan"),

@@ -5,6 +5,7 @@ comes from ``DATABASE_URL``; without it we use a SQLite file under ``var/`` so a
 with no services.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "carechoices.screening",
     "carechoices.plans",
     "carechoices.api",
+    "carechoices.cds",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -135,3 +137,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# CDS Hooks: trusted CDS Clients as JSON, issuer → {"jwks_url(s)": ..., "jwks": {...}}. Empty (the
+# demo) turns JWT checking off; set, every service call needs a valid ES384/RS384 JWT. See
+# docs/cds-hooks.md.
+CDS_HOOKS_JWT_ISSUERS = os.environ.get("CDS_HOOKS_JWT_ISSUERS", "")

@@ -1,0 +1,31 @@
+"""The CDS Hooks bench section: its request is a valid hook call (no time is checked)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from carechoices.bench import cds
+from carechoices.bench.screening import SCREEN_MEDICINES
+from carechoices.bench.sections import BUILT_IN
+from carechoices.cds import reading
+from carechoices.cds.schemas import CdsRequest
+from carechoices.cds.services import REQUIRED_PREFETCH
+
+
+def test_the_request_is_order_sign_with_twenty_active_medicines_and_every_required_key():
+    request = CdsRequest.model_validate(json.loads(cds.request_body()))
+    assert request.hook == "order-sign"
+    prefetch = reading.require_prefetch(request.prefetch, REQUIRED_PREFETCH)
+
+    chart = reading.read_chart(prefetch, patient_id="bench-patient", today=datetime.date(2026, 12, 1))
+    assert [m.label for m in chart.medicines] == list(SCREEN_MEDICINES)
+    assert chart.gaps == []
+
+def test_the_screen_baseline_asks_the_same_question():
+    assert json.loads(cds.screen_body()) == {
+        "therapies": ["low-dose-naltrexone"], "medicines": list(SCREEN_MEDICINES), "dose_mg": 4.5
+    }
+
+def test_the_section_is_registered():
+    assert cds.SECTION in BUILT_IN
