@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -90,10 +92,52 @@ def _paginate(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
     return {"count": len(items), "page": page, "page_size": size, "items": items[start : start + size]}
 
 
+@dataclass(frozen=True)
+class _Body:
+    """An answer already serialised: its bytes and its strong ETag."""
+
+    content: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, data: Any) -> _Body:
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        content = text.encode("utf-8")
+        return cls(content, quote_etag(hashlib.sha256(content).hexdigest()[:32]))
+
+
+#: Serialised answers about one record, by (endpoint, slug), for the compiled records they were
+#: made from (``live_records()`` returns the same dict until a publish or a content change, and a
+#: record is immutable): a warm request then costs the freshness check, not serialising 40 KB.
+_bodies: dict[tuple[str, str], tuple[object, _Body]] = {}
+_bodies_source: list[object] = [None]
+_bodies_lock = threading.Lock()
+
+
+def _record_body(endpoint: str, compiled: CompiledReview, records: object, make) -> _Body:
+    """``make(record)`` serialised, made once per record and endpoint."""
+    key = (endpoint, compiled.record.slug)
+    with _bodies_lock:
+        if _bodies_source[0] is not records:  # a new generation of records: forget the old answers
+            _bodies.clear()
+            _bodies_source[0] = records
+        cached = _bodies.get(key)
+    if cached is not None and cached[0] is compiled.record:
+        return cached[1]
+    body = _Body.of(make(compiled.record))
+    with _bodies_lock:
+        if _bodies_source[0] is records:
+            _bodies[key] = (compiled.record, body)
+    return body
+
+
 def _cached_json(request: HttpRequest, data: Any, last_modified: float | None) -> HttpResponse:
-    """A public JSON answer with validators; 304 when the client's copy is current."""
-    body = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    etag = quote_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
+    """A public JSON answer with validators; 304 when the client's copy is current.
+
+    ``data`` is JSON-ready data, or a ``_Body`` already serialised.
+    """
+    body = data if isinstance(data, _Body) else _Body.of(data)
+    etag = body.etag
     not_modified = False
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
@@ -101,7 +145,7 @@ def _cached_json(request: HttpRequest, data: Any, last_modified: float | None) -
     elif last_modified is not None:
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         not_modified = since is not None and int(last_modified) <= since
-    response = HttpResponseNotModified() if not_modified else HttpResponse(body, content_type="application/json")
+    response = HttpResponseNotModified() if not_modified else HttpResponse(body.content, content_type="application/json")
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
@@ -130,10 +174,25 @@ def _newest(reviews: Iterable[CompiledReview]) -> float | None:
 
 
 def _review(slug: str) -> CompiledReview:
-    compiled = live_records().get(slug)
+    return _review_and_records(slug)[0]
+
+
+def _review_and_records(slug: str) -> tuple[CompiledReview, dict[str, CompiledReview]]:
+    records = live_records()
+    compiled = records.get(slug)
     if compiled is None or compiled.record is None:
         raise QueryError(404, "slug", "is not a published therapy review")
-    return compiled
+    return compiled, records
+
+
+def _review_body(slug: str, endpoint: str, make) -> tuple[CompiledReview, _Body]:
+    """The live review ``slug`` and ``make(record)`` serialised (once per record and endpoint)."""
+    compiled, records = _review_and_records(slug)
+    return compiled, _record_body(endpoint, compiled, records, make)
+
+
+def _published(record) -> float | None:
+    return record.published.timestamp() if record.published else None
 
 
 @router.get(
@@ -169,10 +228,23 @@ def therapies(request: HttpRequest):
 )
 def therapy(request: HttpRequest, slug: str):
     def build():
-        record = _review(slug).record
-        return record.to_json(), record.published.timestamp() if record.published else None
+        compiled, body = _review_body(slug, "record", lambda record: record.to_json())
+        return body, _published(compiled.record)
 
     return _answer(request, (), build)
+
+
+def _rules_json(record) -> dict[str, Any]:
+    data = record.to_json()
+    cited = {k for rule in data["rules"] for k in rule["references"]}
+    return {
+        "slug": record.slug,
+        "revision": record.revision,
+        "rules_reviewed": record.rules_reviewed,
+        "active_ingredients": data["active_ingredients"],
+        "rules": data["rules"],
+        "references": [r for r in data["references"] if r["id"] in cited],
+    }
 
 
 @router.get(
@@ -182,17 +254,8 @@ def therapy(request: HttpRequest, slug: str):
 )
 def therapy_rules(request: HttpRequest, slug: str):
     def build():
-        record = _review(slug).record
-        data = record.to_json()
-        body = {
-            "slug": record.slug,
-            "revision": record.revision,
-            "rules_reviewed": record.rules_reviewed,
-            "active_ingredients": data["active_ingredients"],
-            "rules": data["rules"],
-            "references": [r for r in data["references"] if r["id"] in {k for rule in data["rules"] for k in rule["references"]}],
-        }
-        return body, record.published.timestamp() if record.published else None
+        compiled, body = _review_body(slug, "rules", _rules_json)
+        return body, _published(compiled.record)
 
     return _answer(request, (), build)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carechoices.bench import cds, hooks, read_api, render, screening, serving
+from carechoices.bench import cds, export, hooks, read_api, render, screening, serving
 from carechoices.bench.registry import SECTIONS, Section, register
 
 BUILT_IN: tuple[Section, ...] = (
@@ -12,6 +12,7 @@ BUILT_IN: tuple[Section, ...] = (
     screening.ENGINE_SECTION,
     screening.API_SECTION,
     read_api.SECTION,
+    export.SECTION,
     cds.SECTION,
 )
 

@@ -50,18 +50,17 @@ def _fail(lines: list[str]) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from .export import ExportError, build_export, write_export
+    from .export import ExportError, export_to_directory
     from .progress import terminal_progress
 
     started = time.perf_counter()
     try:
         with terminal_progress() as progress:
-            export = build_export(progress)
-        write_export(Path(args.directory), export)
+            summary = export_to_directory(Path(args.directory), progress)
     except ExportError as exc:
         return _fail([str(exc)])
-    print(f"Exported {_summary(export.counts)} to {args.directory} "
-          f"({len(export.files)} files, {time.perf_counter() - started:.1f} s).")
+    print(f"Exported {_summary(summary.counts)} to {args.directory} "
+          f"({summary.files} files, {time.perf_counter() - started:.1f} s).")
     return 0
 
 

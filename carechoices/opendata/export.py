@@ -1,9 +1,12 @@
 """Export the published corpus: every live review, the library, the glossary and the people.
 
-``build_export()`` gives the whole export as ``{path: bytes}`` (manifest included), so the
-command line writes it to a folder and the API zips it from the same bytes. Reviews come from
-the compiled records (``therapies.compile.live_records``), so the export holds exactly what the
-pages, the screen and the API say, and nothing of a draft.
+``stream_export()`` makes the export file by file and hands each file on as soon as it is made,
+the manifest (sizes and SHA-256 taken as the files went out) last. ``carechoices export`` writes
+through it with ``export_to_directory()``, compiling, writing and dropping one review at a time,
+so its memory does not grow with the corpus; ``build_export()`` collects the same bytes in
+memory from the cached compiled records, for the API's zip. Reviews are compiled by
+``therapies.compile.build_record``, as for the pages, the screen and the API, so the export
+holds exactly what they say, and nothing of a draft.
 
 What is not exported, and why: block ids and database ids (a page link is written by tree path,
 see ``content.PageLinks``); revision numbers, publishing times and the revision history (they
@@ -15,6 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,7 +34,7 @@ from carechoices.core.models import HomePage
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.people.models import Person
 from carechoices.references.models import Reference
-from carechoices.therapies.compile import live_records
+from carechoices.therapies.compile import CompiledReview, RecordError, build_record, live_records
 from carechoices.therapies.models import TherapyIndexPage, TherapyPage
 from carechoices.therapies.record import RECORD_FORMAT
 
@@ -152,6 +159,14 @@ def _record_json(record, links: PageLinks) -> dict[str, Any]:
     return data
 
 
+def _review_file(page: TherapyPage, record, links: PageLinks) -> tuple[str, bytes]:
+    """A review's file: its content (as the loader reads it) and its compiled record."""
+    path = layout.review_path(page.slug)
+    review = {"format": EXPORT_FORMAT, "kind": "review", "content": review_content(page, links),
+              "record": _record_json(record, links)}
+    return path, _checked("review", path, review)
+
+
 def _licence_bytes() -> bytes:
     return resources.files(__package__).joinpath("LICENCE.md").read_bytes()
 
@@ -166,11 +181,44 @@ def _checked(kind: str, path: str, data: Any) -> bytes:
 
 
 # The export -----------------------------------------------------------------------------------
-def build_export(progress: Progress | None = None) -> Export:
-    """Every file of the export, built from the live corpus.
+#: Where ``export_to_directory`` writes a new export before it replaces the earlier one: a folder
+#: inside the target, so the final moves stay on one file system. One left by an interrupted run
+#: is removed by the next.
+STAGING_PREFIX = ".carechoices-export-partial-"
 
-    Raises ``ExportError`` when a published review cannot be compiled (it names the review), or
-    when there is no home page or therapy index to export.
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote: the counts (as in the manifest), how many files and bytes."""
+
+    counts: dict[str, int]
+    files: int
+    bytes: int
+
+
+def _live_reviews() -> dict[str, tuple[int, str]]:
+    """Every live review by slug: (page id, tree path). As ``live_records`` keys them (title order)."""
+    rows = TherapyPage.objects.live().public().order_by("title").values_list("slug", "pk", "url_path")
+    return {slug: (pk, url_path) for slug, pk, url_path in rows}
+
+
+def stream_export(
+    write: Callable[[str, bytes], None],
+    progress: Progress | None = None,
+    *,
+    compiled: Mapping[str, CompiledReview] | None = None,
+) -> ExportSummary:
+    """Make the export file by file, handing each to ``write(path, data)`` as soon as it is made.
+
+    The manifest comes last, its sizes and checksums taken from the files as they went out.
+    Without ``compiled``, each review is compiled (``build_record``), written and dropped before
+    the next, so what is held at once does not grow with the corpus (only the slugs, tree paths
+    and manifest entries do); with it (``live_records()``, as the zip endpoint has them cached)
+    the records are taken from there. Either way the bytes are the same.
+
+    Raises ``ExportError`` when a published review cannot be compiled (naming every such
+    review, after trying them all, and before the manifest), or when there is no home page or
+    therapy index to export.
     """
     progress = progress or Silent()
     ensure_snippets_registered()
@@ -178,65 +226,131 @@ def build_export(progress: Progress | None = None) -> Export:
     index = TherapyIndexPage.objects.live().first()
     if home is None or index is None:
         raise ExportError("there is nothing to export: the site has no published home page or therapy index")
-    compiled = live_records()
-    broken = [f"{slug}: {c.error}" for slug, c in compiled.items() if c.record is None]
-    if broken:
-        raise ExportError("these published reviews cannot be compiled, so they cannot be exported: " + "; ".join(broken))
+    if compiled is not None:
+        reviews = {slug: (c.page.pk, c.page.url_path) for slug, c in compiled.items()}
+    else:
+        reviews = _live_reviews()
     order = [slug for slug in index.get_children().live().public().type(TherapyPage).values_list("slug", flat=True)
-             if slug in compiled]
-    order += sorted(set(compiled) - set(order))  # a live review elsewhere in the tree still counts
-    pages = [compiled[slug].page for slug in order]
+             if slug in reviews]
+    order += sorted(set(reviews) - set(order))  # a live review elsewhere in the tree still counts
     links = PageLinks(
-        {p.pk: p.url_path for p in [home, index, *pages]},
+        {home.pk: home.url_path, index.pk: index.url_path, **{pk: path for pk, path in reviews.values()}},
         lambda pk: (page.url if (page := Page.objects.filter(pk=pk).first()) is not None else None),
     )
-    references = list(Reference.objects.order_by("key"))
-    terms = list(GlossaryTerm.objects.order_by("slug"))
-    people = list(Person.objects.order_by("slug"))
-    step = progress.task("Exporting", len(pages) + 4)
+    step = progress.task("Exporting", len(order) + 4)
+    entries: dict[str, dict[str, Any]] = {}
+    written = 0
 
-    files: dict[str, bytes] = {
-        layout.LICENCE: _licence_bytes(),
-        layout.SCHEMAS["csl"]: csl_schema_bytes(),
-        layout.CSL_SCHEMA_LICENCE: csl_schema_licence_bytes(),
-    }
+    def emit(path: str, data: bytes) -> None:
+        nonlocal written
+        entries[path] = layout.file_entry(path, data)
+        written += len(data)
+        write(path, data)
+
+    emit(layout.LICENCE, _licence_bytes())
+    emit(layout.SCHEMAS["csl"], csl_schema_bytes())
+    emit(layout.CSL_SCHEMA_LICENCE, csl_schema_licence_bytes())
     for kind, path in layout.SCHEMAS.items():
         if kind != "csl":
-            files[path] = layout.dumps(schemas()[kind])
+            emit(path, layout.dumps(schemas()[kind]))
     site = {
         "format": EXPORT_FORMAT,
         "kind": "site",
         "home": {**_page_fields(home), "intro": links.export(home.intro), "how_to_use": links.export(home.how_to_use)},
         "index": {**_page_fields(index), "intro": links.export(index.intro), "reviews": order},
     }
-    files[layout.SITE] = _checked("site", layout.SITE, site)
-    for page in pages:
-        record = _record_json(compiled[page.slug].record, links)
-        review = {"format": EXPORT_FORMAT, "kind": "review", "content": review_content(page, links), "record": record}
-        path = layout.review_path(page.slug)
-        files[path] = _checked("review", path, review)
+    emit(layout.SITE, _checked("site", layout.SITE, site))
+    broken: list[str] = []
+    latest = None
+    for slug in order:
+        if compiled is not None:
+            page, record, error = compiled[slug].page, compiled[slug].record, compiled[slug].error
+        else:
+            page = TherapyPage.objects.get(pk=reviews[slug][0])
+            try:
+                record, error = build_record(page), ""
+            except RecordError as exc:
+                record, error = None, str(exc)
+        if record is None:
+            broken.append(f"{slug}: {error}")
+        elif not broken:  # once one review fails nothing more is written, but every one is tried
+            if record.last_update and (latest is None or record.last_update > latest):
+                latest = record.last_update
+            emit(*_review_file(page, record, links))
+        del page, record  # the next review is compiled with nothing of this one held
         step()
-    files[layout.REFERENCES] = _checked("references", layout.REFERENCES, {
+    if broken:
+        raise ExportError("these published reviews cannot be compiled, so they cannot be exported: " + "; ".join(broken))
+    references = list(Reference.objects.order_by("key"))
+    emit(layout.REFERENCES, _checked("references", layout.REFERENCES, {
         "format": EXPORT_FORMAT, "kind": "references", "references": [reference_item(r) for r in references],
-    })
-    files[layout.REFERENCES_CSL] = _checked("csl", layout.REFERENCES_CSL, _csl_items(references))
+    }))
+    emit(layout.REFERENCES_CSL, _checked("csl", layout.REFERENCES_CSL, _csl_items(references)))
     step()
-    files[layout.GLOSSARY] = _checked("glossary", layout.GLOSSARY, {
+    terms = list(GlossaryTerm.objects.order_by("slug"))
+    emit(layout.GLOSSARY, _checked("glossary", layout.GLOSSARY, {
         "format": EXPORT_FORMAT, "kind": "glossary", "terms": [glossary_item(t) for t in terms],
-    })
+    }))
     step()
-    files[layout.PEOPLE] = _checked("people", layout.PEOPLE, {
+    people = list(Person.objects.order_by("slug"))
+    emit(layout.PEOPLE, _checked("people", layout.PEOPLE, {
         "format": EXPORT_FORMAT, "kind": "people", "people": [person_item(p) for p in people],
-    })
+    }))
     step()
-    counts = {"reviews": len(pages), "references": len(references), "glossary": len(terms), "people": len(people)}
-    updates = [c.record.last_update for c in compiled.values() if c.record.last_update]
-    manifest = layout.build_manifest(
-        files, counts, record_format=RECORD_FORMAT, latest_update=max(updates).isoformat() if updates else None,
+    counts = {"reviews": len(order), "references": len(references), "glossary": len(terms), "people": len(people)}
+    manifest = layout.manifest_document(
+        entries, counts, record_format=RECORD_FORMAT, latest_update=latest.isoformat() if latest else None,
     )
-    files[layout.MANIFEST] = _checked("manifest", layout.MANIFEST, manifest)
+    data = _checked("manifest", layout.MANIFEST, manifest)
+    written += len(data)
+    write(layout.MANIFEST, data)
     step()
-    return Export(files=dict(sorted(files.items())), counts=counts)
+    return ExportSummary(counts=counts, files=len(entries) + 1, bytes=written)
+
+
+def build_export(progress: Progress | None = None) -> Export:
+    """Every file of the export in memory, from the cached compiled records (the zip endpoint's).
+
+    Raises ``ExportError`` as ``stream_export`` does.
+    """
+    files: dict[str, bytes] = {}
+    summary = stream_export(files.__setitem__, progress, compiled=live_records())
+    return Export(files=dict(sorted(files.items())), counts=summary.counts)
+
+
+def _earlier_export(directory: Path) -> list[str]:
+    """The files of the earlier export in ``directory`` (empty for a new or empty folder).
+
+    Raises ``ExportError`` for a file, or a folder holding anything but an earlier export.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise ExportError(f"{directory} is a file, not a folder")
+    if not directory.exists() or not any(p for p in directory.iterdir() if not _is_staging(p)):
+        return []
+    previous = directory / layout.MANIFEST
+    if not previous.is_file():
+        raise ExportError(f"{directory} is not empty and holds no earlier export (no manifest.json); "
+                          "choose a new or empty folder")
+    try:
+        listed = json.loads(previous.read_text(encoding="utf-8")).get("files", {})
+    except (ValueError, AttributeError) as exc:
+        raise ExportError(f"{previous} is not an export manifest; choose a new or empty folder") from exc
+    return [path for path in listed if layout.kind_of(path) not in (None, "manifest")]
+
+
+def _is_staging(path: Path) -> bool:
+    return path.name.startswith(STAGING_PREFIX) and path.is_dir()
+
+
+def _remove_earlier(directory: Path, listed: list[str]) -> None:
+    """Delete an earlier export's files (those its manifest lists, then the manifest)."""
+    for path in listed:
+        (directory / path).unlink(missing_ok=True)
+    (directory / layout.MANIFEST).unlink(missing_ok=True)
+    for sub in (layout.REVIEWS_DIR, layout.SCHEMA_DIR):
+        folder = directory / sub
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def write_export(directory: Path, export: Export) -> None:
@@ -246,29 +360,50 @@ def write_export(directory: Path, export: Export) -> None:
     since then does not linger; a folder holding anything else is refused.
     """
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise ExportError(f"{directory} is a file, not a folder")
-    if directory.exists() and any(directory.iterdir()):
-        previous = directory / layout.MANIFEST
-        if not previous.is_file():
-            raise ExportError(f"{directory} is not empty and holds no earlier export (no manifest.json); "
-                              "choose a new or empty folder")
-        try:
-            listed = json.loads(previous.read_text(encoding="utf-8")).get("files", {})
-        except (ValueError, AttributeError) as exc:
-            raise ExportError(f"{previous} is not an export manifest; choose a new or empty folder") from exc
-        for path in listed:
-            if layout.kind_of(path) not in (None, "manifest"):
-                (directory / path).unlink(missing_ok=True)
-        previous.unlink()
-        for sub in (layout.REVIEWS_DIR, layout.SCHEMA_DIR):
-            folder = directory / sub
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+    _remove_earlier(directory, _earlier_export(directory))
     for path, data in export.files.items():
         target = directory / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+
+def export_to_directory(directory: Path, progress: Progress | None = None) -> ExportSummary:
+    """Export the live corpus into ``directory``, one review at a time (``carechoices export``).
+
+    The same folders as ``write_export`` accept, and the same bytes as ``build_export`` gives,
+    but each review is compiled, written and dropped in turn (see ``stream_export``), so memory
+    does not grow with the corpus. Files go to a staging folder inside ``directory`` first and
+    replace the earlier export only once every file is written: on an ``ExportError`` (or any
+    other failure) the folder is left as it was.
+    """
+    directory = Path(directory)
+    listed = _earlier_export(directory)  # refuse an unusable folder before compiling anything
+    created = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True)
+    for leftover in [p for p in directory.iterdir() if _is_staging(p)]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = directory / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+    staging.mkdir()
+    paths: list[str] = []
+
+    def write(path: str, data: bytes) -> None:
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        paths.append(path)
+
+    try:
+        summary = stream_export(write, progress)
+        _remove_earlier(directory, listed)
+        for path in paths:  # the manifest last, as it was written
+            target = directory / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / path, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not any(directory.iterdir()):
+            directory.rmdir()
+    return summary
 
 
 # What the export depends on (the API's cache key) -------------------------------------------------

@@ -72,18 +72,20 @@ def kind_of(path: str) -> str | None:
     return None
 
 
-def build_manifest(files: Mapping[str, bytes], counts: Mapping[str, int], *,
-                   record_format: int, latest_update: str | None) -> dict[str, Any]:
-    """The manifest of ``files`` (path → bytes, the manifest itself not among them)."""
-    entries = {}
-    for path in sorted(files):
-        kind = kind_of(path)
-        if kind is None or kind == "manifest":
-            raise ValueError(f"{path} is not a file of the export layout")
-        entry: dict[str, Any] = {"kind": kind, "bytes": len(files[path]), "sha256": sha256(files[path])}
-        if kind in SCHEMAS:
-            entry["schema"] = SCHEMAS[kind]
-        entries[path] = entry
+def file_entry(path: str, data: bytes) -> dict[str, Any]:
+    """The manifest's entry for one file: its kind, the schema it follows, its size and SHA-256."""
+    kind = kind_of(path)
+    if kind is None or kind == "manifest":
+        raise ValueError(f"{path} is not a file of the export layout")
+    entry: dict[str, Any] = {"kind": kind, "bytes": len(data), "sha256": sha256(data)}
+    if kind in SCHEMAS:
+        entry["schema"] = SCHEMAS[kind]
+    return entry
+
+
+def manifest_document(entries: Mapping[str, Mapping[str, Any]], counts: Mapping[str, int], *,
+                      record_format: int, latest_update: str | None) -> dict[str, Any]:
+    """The manifest from the entries of the other files (``file_entry``), made as they were written."""
     return {
         "format": EXPORT_FORMAT,
         "kind": "manifest",
@@ -92,8 +94,15 @@ def build_manifest(files: Mapping[str, bytes], counts: Mapping[str, int], *,
         "record_format": record_format,
         "latest_update": latest_update,
         "counts": dict(sorted(counts.items())),
-        "files": entries,
+        "files": {path: dict(entries[path]) for path in sorted(entries)},
     }
+
+
+def build_manifest(files: Mapping[str, bytes], counts: Mapping[str, int], *,
+                   record_format: int, latest_update: str | None) -> dict[str, Any]:
+    """The manifest of ``files`` (path → bytes, the manifest itself not among them)."""
+    return manifest_document({path: file_entry(path, files[path]) for path in sorted(files)}, counts,
+                             record_format=record_format, latest_update=latest_update)
 
 
 def zip_bytes(files: Mapping[str, bytes]) -> bytes:

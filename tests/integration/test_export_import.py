@@ -294,3 +294,84 @@ def test_export_zip_serves_the_export_with_validators(client, exported):
     bad = client.get("/api/v1/export.zip?format=csv")
     assert bad.status_code == 400
     assert bad.json()["error"]["field"] == "format"
+
+
+# The streamed export (carechoices export) -------------------------------------------------------
+def test_streamed_export_is_byte_identical_and_holds_one_review_at_a_time(exported, tmp_path, monkeypatch, capsys):
+    import gc
+    import weakref
+
+    from carechoices.opendata import export as export_module
+
+    def no_cache():
+        raise AssertionError("the command line export must not compile every review at once")
+
+    alive: list[weakref.ref] = []
+    real_build_record = export_module.build_record
+
+    def build_record(page, **kwargs):
+        gc.collect()
+        assert [ref for ref in alive if ref() is not None] == [], "an earlier review's record is still held"
+        record = real_build_record(page, **kwargs)
+        alive.append(weakref.ref(record))
+        return record
+
+    monkeypatch.setattr(export_module, "live_records", no_cache)
+    monkeypatch.setattr(export_module, "build_record", build_record)
+    _forget_compiled_records()
+
+    assert main(["export", str(tmp_path / "streamed")]) == 0
+
+    assert len(alive) == 7
+    assert "Exported 7 reviews, 40 references, 19 glossary terms, 4 people" in capsys.readouterr().out
+    first, streamed = _files(exported), _files(tmp_path / "streamed")
+    assert sorted(first) == sorted(streamed)
+    assert [path for path in first if first[path] != streamed[path]] == []
+
+
+def test_streamed_export_replaces_an_earlier_export_and_leaves_no_staging_folder(export_copy):
+    from carechoices.opendata.export import STAGING_PREFIX, export_to_directory
+    from carechoices.therapies.models import TherapyPage
+
+    (export_copy / f"{STAGING_PREFIX}left-by-a-killed-run").mkdir()  # removed, not refused
+    TherapyPage.objects.get(slug="cannabis").unpublish()
+    _forget_compiled_records()
+
+    summary = export_to_directory(export_copy)
+
+    assert summary.counts["reviews"] == 6
+    files = _files(export_copy)
+    assert "reviews/cannabis.json" not in files  # unpublished since the earlier export
+    assert summary.files == len(files)
+    assert summary.bytes == sum(len(data) for data in files.values())
+    assert not [p for p in export_copy.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    manifest = json.loads(files.pop("manifest.json"))
+    assert sorted(manifest["files"]) == sorted(files)
+    for path, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256(files[path]).hexdigest(), path
+
+
+def test_streamed_export_of_an_uncompilable_review_leaves_the_folder_as_it_was(export_copy, tmp_path, monkeypatch,
+                                                                             capsys):
+    from carechoices.opendata import export as export_module
+    from carechoices.therapies.compile import RecordError
+
+    real_build_record = export_module.build_record
+
+    def build_record(page, **kwargs):
+        if page.slug in ("melatonin", "probiotics"):
+            raise RecordError(f"{page.slug}: a rule cites a deleted reference")
+        return real_build_record(page, **kwargs)
+
+    monkeypatch.setattr(export_module, "build_record", build_record)
+    before = _files(export_copy)
+
+    assert main(["export", str(export_copy)]) == 2
+    assert main(["export", str(tmp_path / "new")]) == 2
+
+    err = capsys.readouterr().err
+    assert ("carechoices: error: these published reviews cannot be compiled, so they cannot be exported: "
+            "melatonin: melatonin: a rule cites a deleted reference; probiotics: probiotics:") in err
+    assert _files(export_copy) == before
+    assert sorted(p.name for p in export_copy.iterdir()) == sorted({path.split("/")[0] for path in before})
+    assert not (tmp_path / "new").exists()
