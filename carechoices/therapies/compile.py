@@ -12,8 +12,9 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db.models import prefetch_related_objects
-from wagtail.models import PageLogEntry
+from django.db.models import Exists, F, OuterRef, prefetch_related_objects
+from django.db.models.lookups import StartsWith
+from wagtail.models import PageLogEntry, PageViewRestriction
 
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
 from carechoices.glossary.models import GlossaryTerm
@@ -214,6 +215,16 @@ class CompiledReview:
         return self.record.protocols if self.record is not None else ()
 
 
+def _public_live():
+    """Live reviews with no view restriction on them or an ancestor, in one query.
+
+    The same pages as Wagtail's ``live().public()``, which first reads every restriction in a
+    query of its own; this runs on every API request, so the restriction test is a subquery.
+    """
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
+    return TherapyPage.objects.filter(live=True).exclude(Exists(restricted))
+
+
 _lock = threading.Lock()
 _records: dict[tuple, dict[str, CompiledReview]] = {}
 
@@ -224,16 +235,14 @@ def live_records() -> dict[str, CompiledReview]:
     Cached per process on the pages' live revisions and the content version: publishing a
     change is seen at the next call (one cheap query), with no signal needed.
     """
-    pages = list(
-        TherapyPage.objects.live().public().order_by("title").values_list("pk", "live_revision_id")
-    )
+    pages = list(_public_live().order_by("title").values_list("pk", "live_revision_id"))
     key = (caching.content_version(), tuple(pages))
     with _lock:
         cached = _records.get(key)
     if cached is not None:
         return cached
     compiled: dict[str, CompiledReview] = {}
-    for page in TherapyPage.objects.live().public().order_by("title").prefetch_related("review_dates"):
+    for page in _public_live().order_by("title").prefetch_related("review_dates"):
         try:
             compiled[page.slug] = CompiledReview(page, build_record(page))
         except RecordError as exc:

@@ -143,3 +143,25 @@ def test_a_publish_changes_the_etag(client):
 
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert after.json()["tagline"] == "A newly published tagline."
+
+
+def test_a_review_behind_a_view_restriction_is_never_exposed(client):
+    from wagtail.models import PageViewRestriction
+
+    ldn = TherapyPage.objects.get(slug=LDN)
+    PageViewRestriction.objects.create(page=ldn, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    slugs = [i["slug"] for i in client.get("/api/v1/therapies").json()["items"]]
+
+    assert LDN not in slugs
+    assert client.get(f"/api/v1/therapies/{LDN}").status_code == 404
+    assert client.get(f"/api/v1/fhir/therapies/{LDN}").status_code == 404
+
+
+def test_a_restriction_on_an_ancestor_hides_every_review_below_it(client):
+    from wagtail.models import PageViewRestriction
+
+    index = TherapyIndexPage.objects.get()
+    PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+
+    assert client.get("/api/v1/therapies").json()["count"] == 0
