@@ -286,6 +286,15 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _GLUED_DOSE_RE = re.compile(r"(\d+(?:[.,]\d+)*)([^\W\d_]+)")
 _DROPPED_CHARS = dict.fromkeys(map(ord, "™®©℠'’ʼ`´‘"), None)
 _W_SLASH_RE = re.compile(r"\bw\s*/")
+#: ``fold_text`` for ASCII text: NFKD and NFKC leave ASCII as it is, no ASCII character
+#: combines, case-folding is lower-casing, the dropped marks among ASCII are the apostrophe
+#: and the backquote, and the only other characters (category C) are the controls, which
+#: become spaces. A test checks this against the general path.
+_ASCII_FOLD = {
+    **dict.fromkeys(range(32), " "),
+    127: " ",
+    **{code: None for code in _DROPPED_CHARS if code < 128},
+}
 _NUMBER_SIGN_RE = re.compile(r"\b(?:no\.?|nr\.?|number)\s*(?=\d)|#\s+(?=\d)")
 
 
@@ -308,6 +317,20 @@ def fold_text(text: str) -> str:
     "w/" becomes "with" and "No. 3" / "# 3" become "#3", so the common ways of writing a
     combination or a numbered strength all look alike afterwards.
     """
+    if text.isascii():
+        # What the Unicode steps below come to for ASCII (see _ASCII_FOLD), without them.
+        folded = text.lower()
+        if not folded.isprintable() or "'" in folded or "`" in folded:
+            folded = folded.translate(_ASCII_FOLD)
+    else:
+        folded = _fold_unicode(text)
+    if "/" in folded:
+        folded = _W_SLASH_RE.sub(" with ", folded)
+    return _NUMBER_SIGN_RE.sub("#", folded)
+
+
+def _fold_unicode(text: str) -> str:
+    """The Unicode steps of :func:`fold_text` (the tests check ``_ASCII_FOLD`` against it)."""
     decomposed = unicodedata.normalize("NFKD", text)
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = unicodedata.normalize("NFKC", without_marks).casefold()
@@ -315,9 +338,7 @@ def fold_text(text: str) -> str:
     # Invisible format characters (zero-width space, soft hyphen) turn up inside words
     # copied from web pages, so they are dropped; control, private and unassigned
     # characters become spaces, so they can never glue two words together.
-    folded = "".join(_fold_other_character(ch) for ch in folded)
-    folded = _W_SLASH_RE.sub(" with ", folded)
-    return _NUMBER_SIGN_RE.sub("#", folded)
+    return "".join(_fold_other_character(ch) for ch in folded)
 
 
 def _fold_other_character(ch: str) -> str:
@@ -328,6 +349,8 @@ def _fold_other_character(ch: str) -> str:
 
 
 def _classify(raw: str) -> Token:
+    if not raw[0].isdigit() and raw[0] != "#" and raw not in _BOUNDARY_CHARS:
+        return Token(raw, WORD)  # a number, a dose and a tag start with a digit or "#"
     if raw in _BOUNDARY_CHARS:
         return Token(raw, BOUNDARY)
     if raw.startswith("#"):
@@ -343,6 +366,8 @@ def _classify(raw: str) -> Token:
 def _mark_doses(tokens: list[Token]) -> list[Token]:
     """Mark strengths such as "50 mg", "5/325", "0.1 %" and "25 mcg/hr" as doses."""
     kinds = [token.kind for token in tokens]
+    if NUMBER not in kinds and DOSE not in kinds:
+        return tokens  # every rule below starts from a number or a dose
     texts = [token.text for token in tokens]
     count = len(tokens)
     for index in range(count):

@@ -41,7 +41,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from carechoices.medicines.parsing import (
@@ -60,6 +60,7 @@ from carechoices.medicines.parsing import (
     name_key,
     tokenise,
 )
+from carechoices.medicines.suggestions import CharacterCountIndex
 
 __all__ = [
     "CLASS_IMPLIES",
@@ -748,6 +749,7 @@ class MedicineVocabulary:
         self._lazy_lock = threading.Lock()
         self._ingredients: frozenset[str] | None = None
         self._medicine_choices: dict[int, list[str]] | None = None
+        self._medicine_suggestion_index: CharacterCountIndex | None = None
         self._choices_by_query_length: dict[int, list[str]] = {}
 
     # --- public API ---------------------------------------------------------------------
@@ -1312,18 +1314,47 @@ class MedicineVocabulary:
         return tuple(name for name, _ in ranked[:MAX_SUGGESTIONS])
 
     def _fuzzy_medicine_names(self, query: str) -> list[tuple[str, tuple[int, float]]]:
-        """Index names close to ``query``, each with its rank ``(edits, -ratio)``."""
+        """Index names close to ``query``, each with its rank ``(edits, -ratio)``.
+
+        Exactly what :func:`_close_spellings` finds among every choice of a similar length
+        (:meth:`_choices_near_length`), but it scores only the choices that share enough
+        characters with the query to be accepted at all (:func:`_min_shared_characters`),
+        found with the bitsets of :class:`CharacterCountIndex`: a few dozen instead of
+        tens of thousands.
+        """
         if len(query) < MIN_SUGGESTION_QUERY_CHARS or not any(c.isalpha() for c in query):
             return []
+        length = len(query)
+        candidates = self._suggestion_index().sharing(query, _shared_characters_by_length(length))
         return _close_spellings(
             query,
-            self._choices_near_length(len(query)),
+            candidates,
             MEDICINE_SUGGESTION_MIN_SCORE,
             MAX_SUGGESTIONS * 2,
-            longest_choice=len(query) + _length_spread(len(query)),
+            longest_choice=length + _length_spread(length),
         )
 
+    def _suggestion_index(self) -> CharacterCountIndex:
+        """The character-count index over the suggestion choices, created on the first miss.
+
+        Creating it is free; its bitsets are built per length and letter as misses need
+        them (a few milliseconds for the first misspelling of a process).
+        """
+        index = self._medicine_suggestion_index
+        if index is None:
+            choices = self._suggestion_choices()
+            with self._lazy_lock:
+                if self._medicine_suggestion_index is None:
+                    self._medicine_suggestion_index = CharacterCountIndex(choices)
+                index = self._medicine_suggestion_index
+        return index
+
     def _choices_near_length(self, length: int) -> list[str]:
+        """Every suggestion choice of a length a query of ``length`` may be close to.
+
+        The choices :meth:`_fuzzy_medicine_names` would score without its index; kept as
+        the reference the tests compare the index against.
+        """
         # Only keys of a similar length can be close (see _length_spread).
         cached = self._choices_by_query_length.get(length)
         if cached is not None:
@@ -1449,6 +1480,72 @@ def _max_edits(length: int) -> int:
     if length <= 8:
         return 1
     return 2 if length <= 16 else 3
+
+
+@cache
+def _most_indel_edits(length: int, other: int, min_ratio: float) -> int | None:
+    """The most insertions and deletions two strings of these lengths can be apart with a
+    rapidfuzz ratio of ``min_ratio`` or more (None: not even the fewest possible).
+
+    rapidfuzz's ratio depends only on the lengths and that count (the Indel distance,
+    ``length + other - 2 * LCS``), so it is read off two strings built with each possible
+    longest common subsequence: exactly the arithmetic ``_close_spellings`` compares.
+    """
+    from rapidfuzz import fuzz  # noqa: PLC0415  (only needed on a miss)
+
+    most = None
+    for indel in range(abs(length - other), length + other + 1, 2):
+        common = (length + other - indel) // 2
+        first = "a" * common + "b" * (length - common)
+        second = "a" * common + "c" * (other - common)
+        if fuzz.ratio(first, second) >= min_ratio:
+            most = indel
+        else:
+            break  # the ratio only falls as the distance grows
+    return most
+
+
+@cache
+def _min_shared_characters(length: int, other: int, min_ratio: float) -> int | None:
+    """The fewest characters, counted with repeats, that a choice of length ``other`` shares
+    with a query of ``length`` when :func:`_close_spellings` accepts it (None: never).
+
+    A choice is accepted by its ratio or by its edit count:
+
+    * ratio ``min_ratio`` or more: at most ``_most_indel_edits`` insertions and deletions,
+      so a common subsequence, and so a shared multiset, of
+      ``(length + other - indel) / 2`` characters;
+    * at most ``_max_edits(length)`` edits (optimal string alignment): each substitution,
+      insertion or deletion costs the shared multiset at most one character of the longer
+      string and a swap of two neighbours none, so ``max(length, other) - edits`` remain.
+      Below ``MIN_CHARS_FOR_ANY_EDIT`` only a swap counts: same letters, same length.
+
+    The tests check this bound against scoring every choice.
+    """
+    bounds: list[int] = []
+    most_indel = _most_indel_edits(length, other, min_ratio)
+    if most_indel is not None:
+        bounds.append(-(-(length + other - most_indel) // 2))
+    edits = _max_edits(length)
+    if length < MIN_CHARS_FOR_ANY_EDIT and edits <= 1:
+        if edits == 1 and other == length:
+            bounds.append(length)
+    elif abs(length - other) <= edits:
+        bounds.append(max(length, other) - edits)
+    return min(bounds) if bounds else None
+
+
+@cache
+def _shared_characters_by_length(length: int) -> tuple[tuple[int, int], ...]:
+    """``(choice length, fewest shared characters)`` for every length a medicine query of
+    ``length`` can be close to (see ``_length_spread`` and ``_min_shared_characters``)."""
+    spread = _length_spread(length)
+    found: list[tuple[int, int]] = []
+    for other in range(max(1, length - spread), length + spread + 1):
+        shared = _min_shared_characters(length, other, MEDICINE_SUGGESTION_MIN_SCORE)
+        if shared is not None:
+            found.append((other, shared))
+    return tuple(found)
 
 
 def _close_spellings(
