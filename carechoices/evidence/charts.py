@@ -104,22 +104,33 @@ _CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 
 _CATEGORIES = tuple(OutcomeCategory)
 
-# Evidence map geometry (user units of the viewBox).
-_MAP_LEFT = 270
-_MAP_TOP = 78
-_MAP_COLUMN = 130
-_MAP_ROW = 24
+# Evidence map geometry (user units of the viewBox, drawn 1:1 on screen). The wide map is as wide
+# as the page's text column (46rem less padding), so its 12-unit text is 12 px on a desktop; the
+# stacked map is as wide as a 375 px phone's text column, so its text is 12 px or more there.
+_MAP_WIDTH = 704
+_MAP_LEFT = 214
+_MAP_TOP = 64
+_MAP_COLUMN = (_MAP_WIDTH - _MAP_LEFT - 10) // len(_CATEGORIES)
 _MAP_MARK = 6.0
-_MAP_SPACING = 14.0
-_MAP_WIDTH = _MAP_LEFT + _MAP_COLUMN * len(_CATEGORIES) + 16
-_MAP_GRID_BOTTOM = _MAP_TOP + _MAP_ROW * len(DESIGN_ORDER)
-_MAP_HEIGHT = _MAP_GRID_BOTTOM + 92
+_MAP_LINE = 15  # one line of 12-unit text
+_MAP_CHIP_LINE = 20  # one line of marks in a cell
+_MAP_DESIGN_CHARS = 30  # wrap design labels longer than this
+_STACKED_WIDTH = 343
+_STACKED_LEFT = 150
+_STACKED_DESIGN_CHARS = 22
+_DIGIT_WIDTH = 7.2  # a digit or comma of 12-unit system-ui text, rounded up
+#: Smallest text in any chart, in user units: 12 px wherever the chart is drawn at full size.
+MIN_FONT_SIZE = 12
 
-# Ratings bar geometry.
-_BAR_LABEL = 340
+# Ratings bar geometry: a stacked layout (label above its bar) that fits a 375 px phone.
+_BAR_WIDTH = 360
 _BAR_POINT = 50
-_BAR_ROW = 34
-_BAR_TOP = 30
+_BAR_TRACK = 5 * _BAR_POINT
+_BAR_LEFT = 4
+_BAR_HEIGHT = 18
+_BAR_FONT = 13
+_BAR_LABEL_CHARS = 44  # wrap labels longer than this (13-unit text, about 7 units a character)
+_BAR_TOP = 24
 
 
 def _text(value: object) -> str:
@@ -209,19 +220,34 @@ def _reference_text(
     return f"{label} " + ", ".join(str(number) for number in numbers)
 
 
+def _citation_label(
+    entry: EvidenceEntry, citation_numbers: Mapping[str, int] | None
+) -> str:
+    """The numbers a mark is labelled with: the entry's reference numbers on the page ("9")."""
+    if not citation_numbers:
+        return ""
+    numbers = sorted({citation_numbers[key] for key in entry.references if key in citation_numbers})
+    return ",".join(str(number) for number in numbers)
+
+
 def _mark_title(
     number: int, entry: EvidenceEntry, citation_numbers: Mapping[str, int] | None = None
 ) -> str:
-    parts = [f"Entry {number}: {entry.design.label}"]
+    """A mark's tooltip. On a review page it starts with the reference number(s), the one
+    numbering readers see everywhere; a chart drawn without a numbering starts with the design."""
+    label = _citation_label(entry, citation_numbers)
+    if label:
+        noun = "Reference" if "," not in label else "References"
+        parts = [f"{noun} {label.replace(',', ', ')}: {entry.design.label}"]
+    else:
+        parts = [entry.design.label]
     if entry.human and isinstance(entry.participants, int):
         parts.append(f"{entry.participants:,} participants")
     if entry.cancer_types:
         parts.append(", ".join(entry.cancer_types))
     parts.append(f"{entry.outcome_category.label}: {entry.direction.label.lower()}")
-    if entry.references:
-        references = _reference_text(entry.references, citation_numbers)
-        if references:
-            parts.append(references)
+    if entry.references and citation_numbers is None:
+        parts.append(_reference_text(entry.references, None))
     return "; ".join(parts)
 
 
@@ -274,6 +300,125 @@ def _summary(entries: Sequence[EvidenceEntry]) -> str:
     )
 
 
+def _wrap(text: str, max_chars: int) -> list[str]:
+    """Split ``text`` into lines of at most ``max_chars`` characters, at spaces where possible."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= max_chars or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def _text_lines(
+    lines: Sequence[str], x: float, first_baseline: float, step: float, **attributes: str
+) -> str:
+    """One ``<text>`` holding ``lines`` (a ``<tspan>`` each when there are several)."""
+    # Keyword names stand for attributes: font_size → font-size, class_ → class.
+    attrs = "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{_text(value)}"' for name, value in attributes.items()
+    )
+    if len(lines) == 1:
+        return f'<text x="{_num(x)}" y="{_num(first_baseline)}"{attrs}>{_text(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="{_num(x)}" y="{_num(first_baseline + step * index)}">{_text(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
+    return f"<text{attrs}>{spans}</text>"
+
+
+@dataclass(frozen=True)
+class _Chip:
+    """One mark with its label, as laid out in a cell."""
+
+    number: int
+    entry: EvidenceEntry
+    label: str
+
+    @property
+    def width(self) -> float:
+        text = 3 + len(self.label) * _DIGIT_WIDTH if self.label else 0
+        return 2 * _MAP_MARK + text
+
+
+_CHIP_GAP = 7.0
+
+
+def _chip_lines(chips: Sequence[_Chip], width: float) -> list[list[_Chip]]:
+    """Chips in lines no wider than ``width`` (at least one chip a line)."""
+    lines: list[list[_Chip]] = []
+    used = 0.0
+    for chip in chips:
+        if lines and used + _CHIP_GAP + chip.width <= width:
+            lines[-1].append(chip)
+            used += _CHIP_GAP + chip.width
+        else:
+            lines.append([chip])
+            used = chip.width
+    return lines
+
+
+def _draw_chips(
+    lines: Sequence[Sequence[_Chip]],
+    left: float,
+    width: float,
+    top: float,
+    height: float,
+    citation_numbers: Mapping[str, int] | None,
+    *,
+    align: str = "middle",
+) -> list[str]:
+    """The marks of one cell, each line centred (or left-aligned) in the cell."""
+    parts = []
+    first = top + (height - len(lines) * _MAP_CHIP_LINE) / 2 + _MAP_CHIP_LINE / 2
+    for row, line in enumerate(lines):
+        total = sum(chip.width for chip in line) + _CHIP_GAP * (len(line) - 1)
+        x = left + (width - total) / 2 if align == "middle" else left
+        cy = first + row * _MAP_CHIP_LINE
+        for chip in line:
+            style = DIRECTION_STYLES[chip.entry.direction]
+            cx = x + _MAP_MARK
+            title = _text(_mark_title(chip.number, chip.entry, citation_numbers))
+            parts.append(
+                f'<g class="study" data-entry="{chip.number}" data-references="{_text(chip.label)}">'
+                f'<title>{title}</title>'
+                f'<path class="mark mark-{chip.entry.direction.value}" '
+                f'data-direction="{chip.entry.direction.value}" data-entry="{chip.number}" '
+                f'd="{_shape_path(style.shape, cx, cy, _MAP_MARK)}" fill="{style.colour}" '
+                f'stroke="#ffffff" stroke-width="1"/>'
+            )
+            if chip.label:
+                parts.append(
+                    f'<text class="mark-label" x="{_num(cx + _MAP_MARK + 3)}" y="{_num(cy + 4)}" '
+                    f'font-size="{MIN_FONT_SIZE}">{_text(chip.label)}</text>'
+                )
+            parts.append("</g>")
+            x += chip.width + _CHIP_GAP
+    return parts
+
+
+def _legend(x: float, y: float, *, columns: int, column_width: float) -> tuple[list[str], float]:
+    """The direction legend as rows of ``columns`` items; returns the parts and the next y."""
+    parts = [f'<g class="legend" font-size="{MIN_FONT_SIZE}">']
+    for index, direction in enumerate(Direction):
+        style = DIRECTION_STYLES[direction]
+        item_x = x + (index % columns) * column_width + _MAP_MARK
+        item_y = y + (index // columns) * 20
+        parts.append(
+            f'<path d="{_shape_path(style.shape, item_x, item_y - 4, _MAP_MARK)}" '
+            f'fill="{style.colour}"/>'
+            f'<text x="{_num(item_x + 12)}" y="{_num(item_y)}">{_text(style.legend)}</text>'
+        )
+    rows = -(-len(Direction) // columns)
+    return parts, y + rows * 20
+
+
 def evidence_map_svg(
     entries: Iterable[EvidenceEntry],
     *,
@@ -281,100 +426,163 @@ def evidence_map_svg(
     description: str,
     chart_id: str = "evidence-map",
     citation_numbers: Mapping[str, int] | None = None,
+    layout: str = "wide",
 ) -> str:
-    """Draw one mark per entry: outcome category across, study design down (strongest on top).
+    """Draw one mark per entry, by outcome category and study design (strongest first).
 
-    ``title`` and ``description`` become the chart's accessible name and description; a summary
-    of the marks is appended to the description. ``chart_id`` prefixes the element ids, so give
-    each chart on a page its own. ``citation_numbers`` (citation key → the page's reference
-    number) makes each mark's tooltip name its references by number, as readers see them;
-    without it the tooltip names citation keys.
+    ``layout="wide"`` draws the map as a grid, outcome categories across and designs down, as
+    wide as the page's text column on a desktop. ``layout="stacked"`` draws the same marks for a
+    phone: one block per outcome category, listing the designs it has studies of, so its text is
+    12 px or more on a 375 px screen. ``title`` and ``description`` become the chart's accessible
+    name and description; a summary of the marks is appended to the description. ``chart_id``
+    prefixes the element ids, so give each chart on a page its own. ``citation_numbers``
+    (citation key → the page's reference number) labels each mark with its reference number, the
+    one numbering readers see on the page; without it marks are unlabelled and their tooltips
+    name citation keys.
 
     Raises:
-        ValueError: if ``chart_id`` is not a safe element id.
+        ValueError: if ``chart_id`` is not a safe element id, or ``layout`` is unknown.
     """
     chart_id = _check_chart_id(chart_id)
+    if layout not in ("wide", "stacked"):
+        raise ValueError(f"layout must be 'wide' or 'stacked', not {layout!r}")
     ordered = _ordered(entries)
     full_description = f"{description.strip()} {_summary(ordered)}".strip()
+    cells: dict[tuple[OutcomeCategory, Design], list[_Chip]] = {}
+    for number, entry in enumerate(ordered, start=1):
+        chip = _Chip(number, entry, _citation_label(entry, citation_numbers))
+        cells.setdefault((entry.outcome_category, entry.design), []).append(chip)
+    draw = _draw_wide if layout == "wide" else _draw_stacked
+    body, width, height = draw(cells, citation_numbers)
+    return "".join(
+        [
+            _svg_open(chart_id, width, height, f"chart evidence-map evidence-map-{layout}"),
+            f'<title id="{chart_id}-title">{_text(title)}</title>',
+            f'<desc id="{chart_id}-desc">{_text(full_description)}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+_NUMBERS_NOTE = "Each number is the study's reference number in the list of studies."
+_HUMAN_NOTE = "Below the dashed line: cell, animal and opinion evidence, not studies in people."
+
+
+def _draw_wide(
+    cells: Mapping[tuple[OutcomeCategory, Design], list[_Chip]],
+    citation_numbers: Mapping[str, int] | None,
+) -> tuple[list[str], int, int]:
+    cell_width = _MAP_COLUMN - 8
+    heights = []
+    for design in DESIGN_ORDER:
+        label_lines = len(_wrap(design.label, _MAP_DESIGN_CHARS))
+        chip_lines = max(
+            (len(_chip_lines(cells.get((category, design), []), cell_width)) for category in _CATEGORIES),
+            default=0,
+        )
+        heights.append(max(26, label_lines * _MAP_LINE + 9, chip_lines * _MAP_CHIP_LINE + 6))
+    tops = [_MAP_TOP + sum(heights[:row]) for row in range(len(DESIGN_ORDER))]
+    grid_bottom = _MAP_TOP + sum(heights)
+    right = _MAP_LEFT + _MAP_COLUMN * len(_CATEGORIES)
     parts = [
-        _svg_open(chart_id, _MAP_WIDTH, _MAP_HEIGHT, "chart evidence-map"),
-        f'<title id="{chart_id}-title">{_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_text(full_description)}</desc>',
-        '<g class="axes" font-size="12">',
+        f'<g class="axes" font-size="{MIN_FONT_SIZE}">',
         f'<text x="{_MAP_LEFT - 10}" y="{_MAP_TOP - 12}" text-anchor="end" font-weight="bold">'
         "Study design (strongest first)</text>",
     ]
     for column, category in enumerate(_CATEGORIES):
         centre = _MAP_LEFT + column * _MAP_COLUMN + _MAP_COLUMN / 2
         lines = CATEGORY_HEADINGS[category]
-        first_y = _MAP_TOP - 12 - 15 * (len(lines) - 1)
-        tspans = "".join(
-            f'<tspan x="{_num(centre)}" y="{first_y + 15 * index}">{_text(line)}</tspan>'
-            for index, line in enumerate(lines)
-        )
-        parts.append(f'<text text-anchor="middle" font-weight="bold">{tspans}</text>')
-    for row, design in enumerate(DESIGN_ORDER):
-        top = _MAP_TOP + row * _MAP_ROW
+        first_y = _MAP_TOP - 12 - _MAP_LINE * (len(lines) - 1)
         parts.append(
-            f'<line x1="{_MAP_LEFT}" y1="{top}" x2="{_MAP_WIDTH - 16}" y2="{top}" '
-            f'stroke="{GRID_COLOUR}"/>'
+            _text_lines(lines, centre, first_y, _MAP_LINE, text_anchor="middle", font_weight="bold")
         )
+    for design, top, height in zip(DESIGN_ORDER, tops, heights, strict=True):
         parts.append(
-            f'<text x="{_MAP_LEFT - 10}" y="{_num(top + _MAP_ROW / 2 + 4)}" text-anchor="end" '
-            f'font-size="11">{_text(design.label)}</text>'
+            f'<line x1="8" y1="{_num(top)}" x2="{right}" y2="{_num(top)}" stroke="{GRID_COLOUR}"/>'
         )
+        lines = _wrap(design.label, _MAP_DESIGN_CHARS)
+        first = top + (height - len(lines) * _MAP_LINE) / 2 + 11
+        parts.append(_text_lines(lines, _MAP_LEFT - 10, first, _MAP_LINE, text_anchor="end"))
     # A dashed rule separates studies in people from cell, animal and opinion evidence.
     first_non_human = min(DESIGN_ORDER.index(design) for design in PRECLINICAL_DESIGNS)
-    rule_y = _MAP_TOP + first_non_human * _MAP_ROW
+    rule_y = tops[first_non_human]
     parts.append(
-        f'<line class="human-boundary" x1="16" y1="{rule_y}" x2="{_MAP_WIDTH - 16}" '
-        f'y2="{rule_y}" stroke="{AXIS_COLOUR}" stroke-dasharray="6 4"/>'
+        f'<line class="human-boundary" x1="8" y1="{_num(rule_y)}" x2="{right}" '
+        f'y2="{_num(rule_y)}" stroke="{AXIS_COLOUR}" stroke-dasharray="6 4"/>'
     )
     for column in range(len(_CATEGORIES) + 1):
         x = _MAP_LEFT + column * _MAP_COLUMN
         parts.append(
-            f'<line x1="{x}" y1="{_MAP_TOP}" x2="{x}" y2="{_MAP_GRID_BOTTOM}" '
+            f'<line x1="{x}" y1="{_MAP_TOP}" x2="{x}" y2="{_num(grid_bottom)}" '
             f'stroke="{AXIS_COLOUR if column == 0 else GRID_COLOUR}"/>'
         )
     parts.append("</g>")
-
-    cells: dict[tuple[OutcomeCategory, Design], list[tuple[int, EvidenceEntry]]] = {}
-    for number, entry in enumerate(ordered, start=1):
-        cells.setdefault((entry.outcome_category, entry.design), []).append((number, entry))
     parts.append('<g class="marks">')
-    for (category, design), members in cells.items():
-        centre_x = _MAP_LEFT + _CATEGORIES.index(category) * _MAP_COLUMN + _MAP_COLUMN / 2
-        centre_y = _MAP_TOP + DESIGN_ORDER.index(design) * _MAP_ROW + _MAP_ROW / 2
-        # Spread marks across the cell; squeeze them when there are many, never past its edges.
-        spacing = min(_MAP_SPACING, (_MAP_COLUMN - 4 * _MAP_MARK) / max(len(members) - 1, 1))
-        for index, (number, entry) in enumerate(members):
-            style = DIRECTION_STYLES[entry.direction]
-            x = centre_x + (index - (len(members) - 1) / 2) * spacing
-            parts.append(
-                f'<path class="mark mark-{entry.direction.value}" '
-                f'data-direction="{entry.direction.value}" data-entry="{number}" '
-                f'd="{_shape_path(style.shape, x, centre_y, _MAP_MARK)}" fill="{style.colour}" '
-                f'stroke="#ffffff" stroke-width="1"><title>{_text(_mark_title(number, entry, citation_numbers))}'
-                "</title></path>"
-            )
+    for (category, design), chips in cells.items():
+        row = DESIGN_ORDER.index(design)
+        left = _MAP_LEFT + _CATEGORIES.index(category) * _MAP_COLUMN + 4
+        lines = _chip_lines(chips, cell_width)
+        parts += _draw_chips(lines, left, cell_width, tops[row], heights[row], citation_numbers)
     parts.append("</g>")
+    legend, y = _legend(16, grid_bottom + 30, columns=4, column_width=170)
+    parts += legend
+    notes = ([_NUMBERS_NOTE] if citation_numbers else []) + [_HUMAN_NOTE]
+    parts.append(_text_lines(notes, 16, y + 6, 18))
+    parts.append("</g>")
+    return parts, _MAP_WIDTH, int(y + 6 + 18 * (len(notes) - 1) + 14)
 
-    legend_y = _MAP_GRID_BOTTOM + 34
-    parts.append('<g class="legend" font-size="12">')
-    for index, direction in enumerate(Direction):
-        style = DIRECTION_STYLES[direction]
-        x = _MAP_LEFT + index * 150
+
+def _draw_stacked(
+    cells: Mapping[tuple[OutcomeCategory, Design], list[_Chip]],
+    citation_numbers: Mapping[str, int] | None,
+) -> tuple[list[str], int, int]:
+    chips_left = _STACKED_LEFT + 8
+    chips_width = _STACKED_WIDTH - chips_left - 2
+    parts = [f'<g class="axes" font-size="{MIN_FONT_SIZE}">']
+    marks: list[str] = ['<g class="marks">']
+    y = 4.0
+    empty = []
+    for category in _CATEGORIES:
+        designs = [design for design in DESIGN_ORDER if (category, design) in cells]
+        if not designs:
+            empty.append(category.label)
+            continue
+        heading = _wrap(category.label, 40)
+        parts.append(_text_lines(heading, 0, y + 14, 17, font_weight="bold", font_size="13"))
+        y += 17 * len(heading) + 6
+        for design in designs:
+            label = _wrap(design.label, _STACKED_DESIGN_CHARS)
+            lines = _chip_lines(cells[(category, design)], chips_width)
+            height = max(26, len(label) * _MAP_LINE + 9, len(lines) * _MAP_CHIP_LINE + 6)
+            parts.append(
+                f'<line x1="0" y1="{_num(y)}" x2="{_STACKED_WIDTH}" y2="{_num(y)}" '
+                f'stroke="{GRID_COLOUR}"/>'
+            )
+            first = y + (height - len(label) * _MAP_LINE) / 2 + 11
+            parts.append(_text_lines(label, 0, first, _MAP_LINE))
+            marks += _draw_chips(
+                lines, chips_left, chips_width, y, height, citation_numbers, align="start"
+            )
+            y += height
         parts.append(
-            f'<path d="{_shape_path(style.shape, x, legend_y - 4, _MAP_MARK)}" '
-            f'fill="{style.colour}"/>'
-            f'<text x="{x + 12}" y="{legend_y}">{_text(style.legend)}</text>'
+            f'<line x1="0" y1="{_num(y)}" x2="{_STACKED_WIDTH}" y2="{_num(y)}" '
+            f'stroke="{AXIS_COLOUR}"/>'
         )
-    parts.append(
-        f'<text x="{_MAP_LEFT}" y="{legend_y + 26}">Below the dashed line: cell, animal and '
-        "opinion evidence, not studies in people.</text>"
-    )
-    parts.append("</g></svg>")
-    return "".join(parts)
+        y += 14
+    if empty:
+        lines = _wrap("No studies recorded for: " + "; ".join(empty) + ".", 46)
+        parts.append(_text_lines(lines, 0, y + 12, _MAP_LINE))
+        y += _MAP_LINE * len(lines) + 10
+    parts.append("</g>")
+    marks.append("</g>")
+    legend, y = _legend(0, y + 16, columns=2, column_width=170)
+    notes = _wrap(_NUMBERS_NOTE, 46) if citation_numbers else []
+    if notes:
+        legend.append(_text_lines(notes, 0, y + 4, _MAP_LINE))
+        y += _MAP_LINE * (len(notes) - 1) + 4
+    legend.append("</g>")
+    return parts + marks + legend, _STACKED_WIDTH, int(y + 12)
 
 
 def _check_score(label: str, score: object) -> int | None:
@@ -392,10 +600,11 @@ def ratings_bar_svg(
     description: str = "",
     chart_id: str = "ratings",
 ) -> str:
-    """Draw one horizontal bar per rating, with the score written out beside it.
+    """Draw one horizontal bar per rating, its label above it and the score written beside it.
 
-    ``ratings`` is a list of (label, score) with scores 0–5, or ``None`` for "not yet rated",
-    which is drawn as an empty dashed track and written out in words.
+    The layout is stacked (label, then bar) so it fits a 375 px phone with 13 px text and long
+    labels wrap instead of being cut off. ``ratings`` is a list of (label, score) with scores 0–5,
+    or ``None`` for "not yet rated", drawn as an empty dashed track and written out in words.
 
     Raises:
         ValueError: for an empty list, a score outside 0–5, or an unsafe ``chart_id``.
@@ -409,40 +618,51 @@ def ratings_bar_svg(
         f"{label}: {value}" for (label, _), value in zip(checked, values, strict=True)
     )
     full_description = f"{description.strip()} {spoken}.".strip()
-    width = _BAR_LABEL + 5 * _BAR_POINT + 130
-    height = _BAR_TOP + _BAR_ROW * len(checked) + 8
+    line = _BAR_FONT + 4
+    rows = []
+    top = _BAR_TOP
+    for (label, score), value in zip(checked, values, strict=True):
+        lines = _wrap(label, _BAR_LABEL_CHARS)
+        rows.append((top, lines, score, value))
+        top += len(lines) * line + 4 + _BAR_HEIGHT + 14
     parts = [
-        _svg_open(chart_id, width, height, "chart ratings-bars"),
+        _svg_open(chart_id, _BAR_WIDTH, top, "chart ratings-bars"),
         f'<title id="{chart_id}-title">{_text(title)}</title>',
         f'<desc id="{chart_id}-desc">{_text(full_description)}</desc>',
-        '<g class="scale" font-size="11">',
+        f'<g class="scale" font-size="{_BAR_FONT}" fill="{TEXT_COLOUR}">',
     ]
     for point in range(6):
-        x = _BAR_LABEL + point * _BAR_POINT
-        parts.append(f'<text x="{x}" y="{_BAR_TOP - 10}" text-anchor="middle">{point}</text>')
+        x = _BAR_LEFT + point * _BAR_POINT
+        anchor = "start" if point == 0 else "middle"
+        parts.append(
+            f'<text x="{x}" y="{_BAR_TOP - 8}" text-anchor="{anchor}">{point}</text>'
+            f'<line x1="{x}" y1="{_BAR_TOP - 4}" x2="{x}" y2="{top - 10}" stroke="{GRID_COLOUR}"/>'
+        )
     parts.append("</g>")
-    for row, ((label, score), value) in enumerate(zip(checked, values, strict=True)):
-        top = _BAR_TOP + row * _BAR_ROW
-        middle = top + _BAR_ROW / 2
+    for row_top, lines, score, value in rows:
+        bar_top = row_top + len(lines) * line + 4
         data_score = "none" if score is None else str(score)
-        parts.append(f'<g class="rating" data-score="{data_score}" font-size="13">')
+        label = " ".join(lines)
+        parts.append(f'<g class="rating" data-score="{data_score}" font-size="{_BAR_FONT}">')
         parts.append(f"<title>{_text(label)}: {_text(value)}</title>")
         parts.append(
-            f'<text class="label" x="{_BAR_LABEL - 12}" y="{_num(middle + 4)}" '
-            f'text-anchor="end">{_text(label)}</text>'
+            _text_lines(lines, _BAR_LEFT, row_top + _BAR_FONT, line, class_="label", font_weight="bold")
         )
         dash = ' stroke-dasharray="4 3"' if score is None else ""
         parts.append(
-            f'<rect class="track" x="{_BAR_LABEL}" y="{top + 7}" width="{5 * _BAR_POINT}" '
-            f'height="{_BAR_ROW - 14}" fill="none" stroke="{AXIS_COLOUR}"{dash}/>'
+            f'<rect class="track" x="{_BAR_LEFT}" y="{bar_top}" width="{_BAR_TRACK}" '
+            f'height="{_BAR_HEIGHT}" fill="none" stroke="{AXIS_COLOUR}"{dash}/>'
         )
         if score:
+            # Geometry in attributes and in an inline style: a page's own CSS for a class of the
+            # same name (".bar { width: … }") once drew every bar 0 px wide.
+            width = score * _BAR_POINT
             parts.append(
-                f'<rect class="bar" x="{_BAR_LABEL}" y="{top + 7}" width="{score * _BAR_POINT}" '
-                f'height="{_BAR_ROW - 14}" fill="{BAR_COLOUR}"/>'
+                f'<rect class="rating-bar" x="{_BAR_LEFT}" y="{bar_top}" width="{width}" '
+                f'height="{_BAR_HEIGHT}" fill="{BAR_COLOUR}" style="width:{width}px;height:{_BAR_HEIGHT}px"/>'
             )
         parts.append(
-            f'<text class="value" x="{_BAR_LABEL + 5 * _BAR_POINT + 12}" y="{_num(middle + 4)}">'
+            f'<text class="value" x="{_BAR_LEFT + _BAR_TRACK + 10}" y="{bar_top + _BAR_FONT}">'
             f"{_text(value)}</text>"
         )
         parts.append("</g>")

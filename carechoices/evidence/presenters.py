@@ -102,6 +102,33 @@ class CategoryView:
     groups: list[GradeGroup] = field(default_factory=list)
 
 
+@dataclass
+class ListedGroup:
+    """A grade group as the research page lists it: each study appears in one group only.
+
+    A study naming several cancer types counts towards each of their grades, but it is listed
+    under the first; the others name it in a line (``counted_here``) instead of repeating it.
+    """
+
+    group: GradeGroup
+    entries: list[EntryView]
+    counted_here: list[EntryView]
+
+
+@dataclass
+class OutcomeSection:
+    """One outcome on the research page: studies in people by cancer type (graded), then the
+    cell, animal and opinion evidence for the same outcome (never graded)."""
+
+    category: OutcomeCategory
+    groups: list[ListedGroup]
+    laboratory: list[EntryView]
+
+    @property
+    def slug(self) -> str:
+        return self.category.value
+
+
 #: The group (and editor-grade key) of entries that name no cancer type.
 GENERAL_CANCER_TYPE = "cancer in general"
 
@@ -191,6 +218,40 @@ class EvidencePresenter:
         return [v for v in self.entries if not v.human]
 
     @cached_property
+    def outcome_sections(self) -> list[OutcomeSection]:
+        """Every study once, by outcome, then cancer type, in the order the research page lists
+        them (the order its citation numbers follow)."""
+        human = {view.category: view for view in self.human_categories}
+        sections = []
+        listed: set[int] = set()
+        for category in CATEGORY_ORDER:
+            groups = []
+            for group in human[category].groups if category in human else []:
+                here = [v for v in group.entries if v.index not in listed]
+                elsewhere = [v for v in group.entries if v.index in listed]
+                listed.update(v.index for v in here)
+                groups.append(ListedGroup(group, here, elsewhere))
+            laboratory = [v for v in self.preclinical_entries if v.entry.outcome_category is category]
+            if groups or laboratory:
+                sections.append(OutcomeSection(category, groups, laboratory))
+        return sections
+
+    @cached_property
+    def listed_entries(self) -> list[EntryView]:
+        """The entries in the research page's order."""
+        return [
+            view
+            for section in self.outcome_sections
+            for view in [v for g in section.groups for v in g.entries] + section.laboratory
+        ]
+
+    @property
+    def unstudied_categories(self) -> list[OutcomeCategory]:
+        """Outcomes with no evidence entry at all, named in one line instead of empty headings."""
+        studied = {section.category for section in self.outcome_sections}
+        return [category for category in CATEGORY_ORDER if category not in studied]
+
+    @cached_property
     def harm_entries(self) -> list[EntryView]:
         return [v for v in self.entries if v.is_harm]
 
@@ -243,7 +304,7 @@ class EvidencePresenter:
         return RUBRIC_VERSION
 
     # Charts ----------------------------------------------------------------------------------
-    def evidence_map(self) -> str:
+    def _evidence_map(self, layout: str) -> str:
         entries = [v.entry for v in self.entries]
         if not entries:
             return ""
@@ -254,14 +315,33 @@ class EvidencePresenter:
                 citation_numbers=self.citation_numbers or {},
                 title=f"Evidence map for {self.page.title}",
                 description=(
-                    f"{len(entries)} studies plotted by outcome (across) and strength of design "
-                    f"(up is stronger); {harms} show harm. The table below lists the same studies."
+                    f"{len(entries)} studies plotted by outcome and strength of design; {harms} "
+                    "show harm. Each is labelled with its reference number; the list of studies "
+                    "above describes each one."
                 ),
+                chart_id="evidence-map" if layout == "wide" else "evidence-map-stacked",
+                layout=layout,
             )
         )
 
+    def evidence_map(self) -> str:
+        """The map as a grid, for screens wider than a phone."""
+        return self._evidence_map("wide")
+
+    def evidence_map_stacked(self) -> str:
+        """The same marks, one block per outcome, readable on a 375 px phone."""
+        return self._evidence_map("stacked")
+
+    @cached_property
+    def rated(self) -> list[tuple[RatedAttribute, FinalRating]]:
+        return [(attribute, rating) for attribute, rating in self.ratings.items() if rating.score is not None]
+
     def ratings_chart(self) -> str:
-        rows = [(attribute.label, rating.score) for attribute, rating in self.ratings.items()]
+        """Bars for the ratings that have a score ("" when none has): unrated ones are listed
+        in one line by the page instead of drawn as empty rows."""
+        rows = [(attribute.label, rating.score) for attribute, rating in self.rated]
+        if not rows:
+            return ""
         return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
             ratings_bar_svg(rows, title=f"Ratings for {self.page.title}, 0 (lowest) to 5 (highest)")
         )

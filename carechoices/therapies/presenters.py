@@ -43,25 +43,27 @@ def review_citation_order(page: TherapyPage, evidence=None) -> dict[str, list[st
         overview += cited_keys(rating.rationale)
     from carechoices.evidence.presenters import EvidencePresenter
 
-    # Evidence entries are cited in the order the pages show them.
+    # Evidence entries are cited in the order the research page lists them: every study once,
+    # there, so a study's reference number is the one numbering of the list and the map.
     evidence = evidence or EvidencePresenter(page)
-    evidence_research = [
-        key
-        for category in evidence.human_categories
-        for group in category.groups
-        for view in group.entries
-        for key in view.entry.references
-    ]
-    evidence_professionals = [key for view in evidence.preclinical_entries for key in view.entry.references]
+    # The research page opens with the harm signals, then the summary, then each outcome's
+    # groups (an editor's reason, then its studies) and its laboratory evidence.
+    research = [key for view in evidence.harm_entries for key in view.entry.references]
+    research += cited_keys(page.research_summary)
+    for section in evidence.outcome_sections:
+        for listed in section.groups:
+            research += cited_keys(listed.group.editor_reason)
+            research += [key for view in listed.entries for key in view.entry.references]
+        research += [key for view in section.laboratory for key in view.entry.references]
     return {
         "overview": overview,
-        "research": cited_keys(page.research_summary) + evidence_research,
+        "research": research,
         "safety": cited_keys(page.safety_overview)
         + _block_keys(page.side_effects, texts=("note",))
         + _block_keys(page.contraindications, texts=("plain_text", "professional_text")),
         "expert-use": _block_keys(page.expert_uses, texts=("uses", "programme"), refs=("source",))
         + _block_keys(page.dosing_protocols, texts=("note",)),
-        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical) + evidence_professionals,
+        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical),
         "costs": cited_keys(page.costs_access),
     }
 
@@ -108,6 +110,29 @@ class ReferenceEntry:
     key: str
     html: SafeString
     back_anchor: str
+    #: (label, url) links not already in the formatted text (PubMed, PMC; a DOI or web address
+    #: the text does not print), so no identifier is printed twice.
+    links: tuple[tuple[str, str], ...] = ()
+
+
+def link_identifiers(html: str, reference: Reference) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Make the DOI and web address the formatted reference prints into its links.
+
+    AMA style ends an entry with ``doi:…`` or the page's address; printing them again as
+    separate links showed every DOI twice. Returns the HTML and the links still to add.
+    """
+    from html import escape
+
+    remaining = []
+    for label, url in reference.links:
+        shown = f"doi:{reference.doi}" if reference.doi and url.endswith(reference.doi) else url
+        needle = escape(shown, quote=False)
+        if needle in html:  # the formatter writes no links of its own
+            link = f'<a class="ref-link" href="{escape(url)}" rel="noopener">{needle}</a>'
+            html = html.replace(needle, link, 1)
+        else:
+            remaining.append((label, url))
+    return html, tuple(remaining)
 
 
 @dataclass(frozen=True)
@@ -120,6 +145,16 @@ class RatingRow:
     suggested_reason: str = ""
     overridden: bool = False
     override_reason: str = ""
+
+    @property
+    def why_not_rated(self) -> str:
+        """The rubric's reason without its "Not yet rated:" lead, for a list headed so already."""
+        reason = self.suggested_reason
+        lead = "Not yet rated:"
+        if reason.startswith(lead):
+            reason = reason[len(lead):].strip()
+            reason = reason[:1].upper() + reason[1:]
+        return reason
 
 
 class ReviewPresenter:
@@ -199,6 +234,21 @@ class ReviewPresenter:
         return EvidencePresenter(self.page)
 
     @cached_property
+    def rated(self) -> list[RatingRow]:
+        """Ratings with a score, as table rows."""
+        return [row for row in self.ratings if row.score is not None]
+
+    @cached_property
+    def not_rated(self) -> list[RatingRow]:
+        """Ratings without a score: the page names them in one line, not as empty rows."""
+        return [row for row in self.ratings if row.score is None]
+
+    @property
+    def keep_reading(self):
+        """Further reading beyond this review (the review's own sections are in its tab bar)."""
+        return [block.value for block in self.page.keep_reading]
+
+    @cached_property
     def ratings(self) -> list[RatingRow]:
         """The seven ratings as published: the rubric's suggestion or an editor's override."""
         by_attribute = {r.attribute: r for r in self.page.ratings.all()}
@@ -246,13 +296,18 @@ class ReviewPresenter:
         entries = []
         for key in sorted(keys, key=lambda k: self.numbers[k]):
             number = self.numbers[key]
+            reference = library.get(key)
+            html, links = formatted.get(key, ""), ()
+            if reference is not None:
+                html, links = link_identifiers(html, reference)
             entries.append(
                 ReferenceEntry(
                     number=number,
-                    reference=library.get(key),
+                    reference=reference,
                     key=key,
-                    html=mark_safe(formatted.get(key, "")),  # noqa: S308 - formatter escapes data
+                    html=mark_safe(html),  # noqa: S308 - formatter escapes data; links escaped above
                     back_anchor=f"cite-{number}-1",
+                    links=links,
                 )
             )
         return entries

@@ -25,29 +25,46 @@ def test_research_page_shows_graded_evidence_with_pdq_codes_and_harm(client):
     text = html(client, LDN + "research/")
     assert "Brain cancer: <span class=\"grade grade-preliminary\">Preliminary evidence</span>" in text
     assert "Pancreatic cancer: <span class=\"grade grade-weak\">Weak evidence</span>" in text
-    assert "PDQ 1iC" in text  # the double-blind QoL trial (R18)
+    assert '<td data-label="PDQ level"><abbr title="NCI PDQ level of evidence' in text and ">1iC</abbr>" in text  # the QoL trial
     assert "Signals of possible harm" in text and "Animal study" in text
     assert "No evidence of an effect" in text  # R18 is not hidden
+    # The harm box comes before any benefit on the page, as it says.
+    assert text.index('id="harm-heading"') < text.index('id="research-heading"') < text.index("Benefit</strong>")
 
 
-def test_evidence_map_is_an_accessible_svg_with_a_data_table(client):
-    text = html(client, LDN + "research/")
-    svg = text[text.index("<svg"): text.index("</svg>") + 6]
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    assert root.get("role") == "img" and root.get("aria-labelledby")
-    assert root.find(f"{ns}title") is not None and root.find(f"{ns}desc") is not None
-    assert "Studies in the evidence map" in text
+def svgs(text):
+    """Every inline SVG chart on a page, parsed."""
+    return [ET.fromstring(m) for m in re.findall(r"<svg.*?</svg>", text, re.S)]  # noqa: S314 - ours
+
+
+def test_research_page_lists_each_study_once_and_the_map_is_a_picture_of_that_list(client):
     from carechoices.therapies.models import TherapyPage
 
+    text = html(client, LDN + "research/")
     entries = len(TherapyPage.objects.get(slug="low-dose-naltrexone").evidence)
-    assert text.count('<tr><td><a href="') == entries
+    # One row per study in the list, and no second table of the same studies.
+    assert text.count('<tr class="study ') == entries == 14
+    assert "Studies in the evidence map" not in text
+    # The map (a grid, and a stacked version for phones) is an image with a name and a
+    # description, and each mark carries the study's reference number from the list.
+    ns = "{http://www.w3.org/2000/svg}"
+    wide, stacked = svgs(text.split('id="map-heading"')[1])
+    listed = set(re.findall(r'<tr class="study [^"]+" id="study-\d+">\s*<th scope="row" class="study-design">[^<]*<sup class="cite"><a href="#ref-(\d+)"', text))
+    assert len(listed) == entries
+    for root in (wide, stacked):
+        assert root.get("role") == "img" and root.get("aria-labelledby")
+        assert root.find(f"{ns}title") is not None and root.find(f"{ns}desc") is not None
+        labels = {g.get("data-references") for g in root.iter(f"{ns}g") if g.get("class") == "study"}
+        assert labels == listed
 
 
-def test_preclinical_evidence_is_on_the_professionals_page(client):
+def test_professionals_page_points_to_the_one_list_of_studies(client):
     text = html(client, LDN + "professionals/")
-    assert "Laboratory, animal and review studies" in text
-    assert "cervical cancer cells" in text
+    assert "laboratory, animal and review studies are listed" in text
+    assert 'research/#studies-heading' in text
+    assert '<tr class="study ' not in text  # described once, on the research page
+    research = html(client, LDN + "research/")
+    assert "Cervical cancer cells" in research
 
 
 def test_overview_ratings_come_from_the_rubric(client):
@@ -55,9 +72,24 @@ def test_overview_ratings_come_from_the_rubric(client):
     row = text.split('rating-treatment-outcomes')[1].split("</tr>")[0]
     assert "2 out of 5" in row  # preliminary is the best grade → 2
     assert f"version {RUBRIC_VERSION}" in text
-    affordability = text.split('rating-affordability')[1].split("</tr>")[0]
-    assert "Not yet rated" in affordability  # cost not reviewed
-    assert "<svg" in text.split('id="ratings-heading"')[1]
+    # Unrated questions collapse into one line instead of seven empty rows.
+    assert 'rating-affordability"' not in text.split('class="not-rated-summary')[0]
+    assert "Not yet rated: 3 of 7</strong> — Optimizing body terrain; Reducing cancer risk; Affordability and access." in text
+    chart = svgs(text.split('id="ratings-heading"')[1])[0]
+    assert len([g for g in chart.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "rating"]) == 4
+
+
+def test_a_partial_review_says_so_and_collapses_its_empty_ratings(client):
+    text = html(client, "/therapies/vitamin-d/")
+    assert '<span class="badge-partial">Partial review</span>' in text and "covers: safety" in text
+    assert "Not yet rated: 7 of 7</strong>" in text
+    assert 'class="ratings-table' not in text and 'class="chart ratings-bars"' not in text
+    for url in ("/therapies/", "/"):
+        listing = html(client, url)
+        vitamin_d = listing.split(">Vitamin D</a>")[1][:400]
+        assert "Partial review" in vitamin_d and "covers: safety" in vitamin_d
+        ldn = listing.split(">Low-dose naltrexone (LDN)</a>")[1][:300]
+        assert "Partial review" not in ldn
 
 
 def test_how_we_rate_page_publishes_rubric_and_pdq_scheme(client):
@@ -133,7 +165,7 @@ def test_grade_for_a_cancer_type_without_evidence_is_rejected(client, ldn, admin
 
 def test_research_page_shows_a_grade_only_where_editors_gave_one(client):
     text = html(client, LDN + "research/")
-    graded = text.split('id="graded-heading"')[1].split('id="map-heading"')[0]
+    graded = text.split('id="studies-heading"')[1].split('id="map-heading"')[0]
     # B-cell lymphoma: one case report that neither our editors nor the public review grade.
     assert 'B-cell lymphoma: <span class="grade grade-not-graded">not graded by our editors</span>' in graded
     lymphoma = graded.split("B-cell lymphoma:")[1].split("<h4>")[0]
@@ -147,15 +179,18 @@ def test_research_page_shows_a_grade_only_where_editors_gave_one(client):
 
 def test_research_page_reports_safety_findings_without_a_benefit_grade(client):
     text = html(client, LDN + "research/")
-    graded = text.split('id="graded-heading"')[1].split('id="map-heading"')[0]
-    safety = graded.split("<h3>Safety</h3>")[1]
+    graded = text.split('id="studies-heading"')[1].split('id="map-heading"')[0]
+    safety = graded.split('<h3 id="outcome-safety">Safety</h3>')[1]
     assert '<span class="grade grade-not-graded">safety findings, not graded</span>' in safety
     assert "Rubric suggests" not in safety and "Weak evidence" not in safety
+    assert "Cells, animals and expert opinion" in safety  # the animal harm studies, listed once
     assert "Cancer in general" not in safety
     assert "0.84 (95% CI 0.66–1.06)" in safety  # the meta-analysis is still shown in full
     # The harm box still lists both animal harm studies.
     box = text.split('id="harm-heading"')[1].split("</aside>")[0]
     assert box.count("<li>") == 2 and "Animal study: pancreatic cancer" in box
+    for target in re.findall(r'href="#(study-\d+)"', box):
+        assert f'id="{target}"' in text  # each harm signal links to its row on this page
 
 
 def test_rubric_reasons_cite_by_reference_number_not_by_key(client):
@@ -166,7 +201,7 @@ def test_rubric_reasons_cite_by_reference_number_not_by_key(client):
         assert 'class="cite-link"' in reason
         assert not re.search(r"\b(lissoni1993|berkson200[679]|peters2022)\b", reason)
     svg = text[text.index("<svg"): text.index("</svg>")]
-    assert "lissoni1993" not in svg and re.search(r"; references? \d+</title>", svg)
+    assert "lissoni1993" not in svg and re.search(r"<title>References? \d+: ", svg)
 
 
 def test_an_editors_grade_on_safety_evidence_is_shown_as_theirs_not_as_a_rubric_grade(ldn):

@@ -55,3 +55,19 @@ def condition_label(slug):
         return load_vocabulary().condition(slug).label
     except (KeyError, LookupError):
         return slug
+
+
+#: The evidence map's shapes as text, so a table row and its mark look alike.
+_DIRECTION_SYMBOLS = {"benefit": "●", "no-effect": "■", "harm": "▲", "mixed": "◆"}
+
+
+@register.filter
+def direction_symbol(direction):
+    """The map's shape for a direction of finding, as a character (decorative)."""
+    return _DIRECTION_SYMBOLS.get(getattr(direction, "value", direction), "")
+
+
+@register.filter
+def thousands(value):
+    """A whole number with thousands separated: 11194 -> "11,194" (anything else unchanged)."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value

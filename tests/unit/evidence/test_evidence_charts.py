@@ -13,6 +13,7 @@ from carechoices.evidence.charts import (
     BAR_COLOUR,
     DIRECTION_STYLES,
     EVIDENCE_TABLE_COLUMNS,
+    MIN_FONT_SIZE,
     TEXT_COLOUR,
     evidence_map_svg,
     evidence_table,
@@ -44,6 +45,26 @@ def parse_svg(svg: str) -> ET.Element:
 
 def marks(root: ET.Element) -> list[ET.Element]:
     return [el for el in root.iter(f"{SVG}path") if "mark" in el.get("class", "").split()]
+
+
+def studies(root: ET.Element) -> list[ET.Element]:
+    """One group per study: its mark, its label and its tooltip."""
+    return [el for el in root.iter(f"{SVG}g") if el.get("class") == "study"]
+
+
+def font_sizes(root: ET.Element) -> list[float]:
+    """The font size every text of the chart is drawn at (inherited from its groups)."""
+    sizes = []
+
+    def walk(element: ET.Element, inherited: float) -> None:
+        size = float(element.get("font-size", inherited))
+        if element.tag in (f"{SVG}text", f"{SVG}tspan") and "".join(element.itertext()).strip():
+            sizes.append(size)
+        for child in element:
+            walk(child, size)
+
+    walk(root, 16.0)  # the browser's default, for any text that sets no size
+    return sizes
 
 
 def sample_entries() -> list:
@@ -111,12 +132,31 @@ def test_evidence_map_every_mark_has_a_text_alternative() -> None:
     # Arrange / Act
     root = draw_map()
 
-    # Assert
-    for mark in marks(root):
-        title = mark.find("svg:title", NS)
+    # Assert: without a page's numbering a study's tooltip names its design and reference keys
+    assert len(studies(root)) == len(marks(root)) == 5
+    for study in studies(root):
+        title = study.find("svg:title", NS)
         assert title is not None
-        assert title.text.startswith(f"Entry {mark.get('data-entry')}:")
+        assert title.text.split(";")[0] in {"Meta-analysis", "Randomised trial, double-blind", "Case report", "Animal study"}
         assert "ref1" in title.text
+
+
+def test_evidence_map_labels_each_mark_with_its_reference_number() -> None:
+    # Arrange
+    entries = [make_entry(references=("a",)), make_entry(references=("b", "c"), design=Design.COHORT)]
+
+    # Act
+    root = parse_svg(
+        evidence_map_svg(entries, title="t", description="d", citation_numbers={"a": 9, "b": 4, "c": 12})
+    )
+
+    # Assert: the number readers see in the list of studies, in text beside the mark and first
+    # in its tooltip; "Entry N" numbering is gone
+    labels = {study.get("data-references"): study for study in studies(root)}
+    assert set(labels) == {"9", "4,12"}
+    assert "".join(labels["9"].find("svg:text", NS).itertext()) == "9"
+    assert labels["4,12"].find("svg:title", NS).text.startswith("References 4, 12: Cohort study")
+    assert "Entry" not in ET.tostring(root, encoding="unicode")
 
 
 def test_evidence_map_direction_is_shown_by_shape_as_well_as_colour() -> None:
@@ -194,11 +234,13 @@ def test_evidence_map_many_marks_in_one_cell_stay_inside_it() -> None:
     # Act
     root = draw_map(entries)
 
-    # Assert: all marks share the first column (x from 270 to 400)
+    # Assert: all marks share the first column (x from 214 to 310), in as many lines as it takes
     xs = [float(mark.get("d")[1:].split(",")[0]) for mark in marks(root)]
+    ys = {float(mark.get("d")[1:].split(",")[1].split()[0]) for mark in marks(root)}
     assert len(xs) == 30
-    assert min(xs) >= 270
-    assert max(xs) <= 400
+    assert min(xs) >= 214
+    assert max(xs) <= 310
+    assert len(ys) > 1
 
 
 def test_evidence_map_empty_says_so() -> None:
@@ -223,7 +265,7 @@ def test_evidence_map_escapes_editor_text() -> None:
     assert "<script>" not in svg
     assert root.find("svg:title", NS).text == hostile
     assert root.find("svg:desc", NS).text.startswith(hostile)
-    mark_title = marks(root)[0].find("svg:title", NS).text
+    mark_title = studies(root)[0].find("svg:title", NS).text
     assert hostile in mark_title
     assert "a&b" in mark_title
 
@@ -238,11 +280,11 @@ def test_evidence_map_names_references_by_the_pages_citation_numbers() -> None:
     svg = evidence_map_svg(
         [cited, unnumbered], title="t", description="d", citation_numbers=numbers
     )
-    titles = [mark.find("svg:title", NS).text for mark in marks(parse_svg(svg))]
+    titles = [study.find("svg:title", NS).text for study in studies(parse_svg(svg))]
 
     # Assert: numbers in order, and no citation key anywhere in the chart
-    assert any(title.endswith("; references 3, 7") for title in titles)
-    assert not any("reference" in title for title in titles if "Cohort" in title)
+    assert any(title.startswith("References 3, 7: ") for title in titles)
+    assert not any("eference" in title for title in titles if "Cohort" in title)
     for key in ("smith2020", "jones2019", "nobody2001"):
         assert key not in svg
 
@@ -365,7 +407,7 @@ def test_ratings_bar_length_follows_score_and_unrated_has_no_bar() -> None:
     # Assert
     widths = []
     for row in root.findall("svg:g[@class='rating']", NS):
-        bar = row.find("svg:rect[@class='bar']", NS)
+        bar = row.find("svg:rect[@class='rating-bar']", NS)
         widths.append(None if bar is None else int(bar.get("width")))
     assert widths == [100, None, None, None, 100, 150, 250]
 
@@ -408,3 +450,71 @@ def test_ratings_bar_escapes_labels() -> None:
     assert "<access>" not in svg
     assert root.find(".//svg:text[@class='label']", NS).text == label
     assert root.find("svg:title", NS).text == "<b>"
+
+
+# --- phone readability ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["wide", "stacked"])
+def test_evidence_map_text_is_never_smaller_than_12_units(layout: str) -> None:
+    # Arrange
+    entries = sample_entries()
+
+    # Act
+    root = parse_svg(
+        evidence_map_svg(entries, title="t", description="d", citation_numbers={"ref1": 1}, layout=layout)
+    )
+
+    # Assert
+    assert font_sizes(root) and min(font_sizes(root)) >= MIN_FONT_SIZE == 12
+
+
+def test_evidence_map_stacked_fits_a_375px_phone_at_full_size() -> None:
+    # Arrange / Act: a 375 px phone's text column is 343 px wide
+    root = parse_svg(evidence_map_svg(sample_entries(), title="t", description="d", layout="stacked"))
+
+    # Assert: drawn 1:1 there, so 12-unit text is 12 px
+    assert int(root.get("width")) <= 343
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    assert len(marks(root)) == 5
+
+
+def test_evidence_map_stacked_names_the_outcomes_with_no_studies() -> None:
+    # Arrange / Act
+    root = parse_svg(evidence_map_svg([make_entry()], title="t", description="d", layout="stacked"))
+    text = " ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    text = " ".join(text.split())
+
+    # Assert
+    assert "Improving treatment outcomes" in text
+    assert "No studies recorded for: Optimizing body terrain; Managing side effects" in text
+
+
+def test_evidence_map_rejects_an_unknown_layout() -> None:
+    with pytest.raises(ValueError, match="layout"):
+        evidence_map_svg([], title="t", description="d", layout="tall")
+
+
+def test_ratings_bar_fits_a_phone_with_13_unit_text_and_wraps_long_labels() -> None:
+    # Arrange
+    long_label = "Managing side effects and promoting wellness, and a good deal more besides"
+
+    # Act
+    root = parse_svg(ratings_bar_svg([(long_label, 3), ("Safety", 2)]))
+
+    # Assert: nothing is cut off: every word of the label is drawn, on lines that fit
+    assert int(root.get("width")) <= 360
+    assert min(font_sizes(root)) >= 13
+    label = root.find(".//svg:text[@class='label']", NS)
+    lines = [span.text for span in label.findall("svg:tspan", NS)]
+    assert len(lines) == 2 and " ".join(lines) == long_label
+    assert all(len(line) <= 44 for line in lines)
+
+
+def test_ratings_bar_width_cannot_be_overridden_by_a_page_class() -> None:
+    # A site-wide ".bar { width: … }" once drew every bar 0 px wide: bars carry a class no page
+    # style uses, and their width in an inline style as well as in the attribute.
+    root = parse_svg(ratings_bar_svg([("Safety", 3)]))
+    bar = root.find(".//svg:rect[@class='rating-bar']", NS)
+    assert root.find(".//*[@class='bar']") is None
+    assert bar.get("width") == "150" and "width:150px" in bar.get("style")
