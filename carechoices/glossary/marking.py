@@ -1,8 +1,10 @@
 """Mark glossary terms in rendered HTML so readers get the definition in place.
 
-The first use of each term on a page becomes a link to the glossary entry that also carries the
-definition, connected with ``aria-describedby`` so screen readers announce it; CSS shows it on
-hover and keyboard focus, and the link still works with JavaScript and CSS off. No Django import.
+The first use of each term on a page becomes a button that opens the definition in place as a
+popover (HTML's ``popovertarget``: no JavaScript needed, and a tap works on a touch screen, where
+hover does not). The definition is also the button's ``aria-describedby``, so screen readers
+announce it on focus, and CSS shows it on hover and keyboard focus. Inside it, a link leads to
+the full glossary entry. No Django import.
 """
 
 from __future__ import annotations
@@ -53,11 +55,19 @@ class GlossaryMarker:
 
     def _markup(self, info: TermInfo, shown: str) -> str:
         def_id = f"{self.id_prefix}-{info.slug}"
+        more = (
+            f' <a class="gloss-more" href="{escape(info.url)}">{escape(info.term)} in the glossary</a>'
+            if info.url
+            else ""
+        )
         return (
-            f'<span class="gloss"><a class="gloss-term" href="{escape(info.url)}" '
-            f'aria-describedby="{def_id}">{shown}</a>'
-            f'<span class="gloss-def" role="tooltip" id="{def_id}">'
-            f"<strong>{escape(info.term)}:</strong> {escape(info.definition)}</span></span>"
+            f'<span class="gloss"><button type="button" class="gloss-term" '
+            f'popovertarget="{def_id}" aria-describedby="{def_id}-text">{shown}</button>'
+            f'<span class="gloss-def" id="{def_id}" popover>'
+            f'<button type="button" class="gloss-close" popovertarget="{def_id}" '
+            f'popovertargetaction="hide" aria-label="Close the definition">×</button>'
+            f'<span id="{def_id}-text"><strong>{escape(info.term)}:</strong> '
+            f"{escape(info.definition)}</span>{more}</span></span>"
         )
 
     def _mark_text(self, text: str) -> str:

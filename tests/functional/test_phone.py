@@ -21,7 +21,7 @@ OVERFLOWING_JS = """() => {
 DEFINITIONS_OFF_SCREEN_JS = """() => {
   const width = document.documentElement.clientWidth;
   const problems = [];
-  for (const term of document.querySelectorAll('a.gloss-term')) {
+  for (const term of document.querySelectorAll('button.gloss-term')) {
     if (!term.checkVisibility()) continue;  // e.g. inside a closed <details>
     term.focus();
     const definition = document.getElementById(term.getAttribute('aria-describedby'));

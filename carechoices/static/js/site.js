@@ -18,8 +18,11 @@ document.addEventListener("mouseover", function (event) {
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details").forEach(function (d) { d.setAttribute("open", ""); });
 });
-// The person's own time zone, so "today" in the screen and the plan is their today.
+// The person's own time zone, so "today" in the screen and the plan is their today. Only an
+// empty field is filled: a zone the person chose (or that came back with an error) is kept.
 document.querySelectorAll("input[data-browser-zone]").forEach(function (field) {
   if (field.value) return;
-  try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) {}
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+  if (/^(UTC|[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/.test(zone)) field.value = zone;
 });

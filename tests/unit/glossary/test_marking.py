@@ -12,12 +12,16 @@ def marker() -> GlossaryMarker:
     return GlossaryMarker([META, RCT], id_prefix="g")
 
 
-def test_first_use_is_marked_with_link_and_description():
+def test_first_use_is_marked_with_a_popover_button_and_description():
     html = marker().mark("<p>A meta-analysis found it. Another meta-analysis too.</p>")
     assert html.count('class="gloss-term"') == 1
+    # A button opening the definition in place: a popover needs no JavaScript and works by touch.
+    assert '<button type="button" class="gloss-term" popovertarget="g-meta-analysis"' in html
+    assert 'id="g-meta-analysis" popover>' in html
+    # Screen readers hear the definition (not the link inside it) as the term's description.
+    assert 'aria-describedby="g-meta-analysis-text"' in html and 'id="g-meta-analysis-text"' in html
+    # The full glossary entry is one link away, inside the definition.
     assert 'href="/glossary/#term-meta-analysis"' in html
-    assert 'aria-describedby="g-meta-analysis"' in html and 'id="g-meta-analysis"' in html
-    assert 'role="tooltip"' in html
 
 
 def test_marking_spans_several_texts_on_one_page():
@@ -31,14 +35,21 @@ def test_marking_spans_several_texts_on_one_page():
 
 def test_synonym_and_case_are_matched_and_original_text_kept():
     html = marker().mark("<p>Two Meta-Analyses agree.</p>")
-    assert ">Meta-Analyses</a>" in html
+    assert ">Meta-Analyses</button>" in html
 
 
 def test_terms_inside_links_headings_and_citations_are_left_alone():
     html = marker().mark('<h3>RCT results</h3><p><a href="/x">an RCT</a> <sup>RCT</sup></p><p>RCT</p>')
     assert html.count("gloss-term") == 1
     assert html.startswith("<h3>RCT results</h3>")
-    assert html.endswith('<p><span class="gloss"><a class="gloss-term" href="/glossary/#term-rct" aria-describedby="g-rct">RCT</a><span class="gloss-def" role="tooltip" id="g-rct"><strong>randomised controlled trial:</strong> Chance decides.</span></span></p>')
+    assert html.endswith(
+        '<p><span class="gloss"><button type="button" class="gloss-term" popovertarget="g-rct" '
+        'aria-describedby="g-rct-text">RCT</button><span class="gloss-def" id="g-rct" popover>'
+        '<button type="button" class="gloss-close" popovertarget="g-rct" popovertargetaction="hide" '
+        'aria-label="Close the definition">×</button><span id="g-rct-text"><strong>randomised '
+        'controlled trial:</strong> Chance decides.</span> <a class="gloss-more" '
+        'href="/glossary/#term-rct">randomised controlled trial in the glossary</a></span></span></p>'
+    )
 
 
 def test_partial_words_are_not_marked():
@@ -64,4 +75,4 @@ def test_terms_inside_character_references_are_not_marked():
     amp = TermInfo("amp", "AMP", (), "A made-up term.", "/g#amp")
     html = GlossaryMarker([amp]).mark("<p>R&amp;D and AMP</p>")
     assert "R&amp;D" in html
-    assert html.count("gloss-term") == 1 and ">AMP</a>" in html
+    assert html.count("gloss-term") == 1 and ">AMP</button>" in html
