@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from carechoices.screening.forms import InputErrorFormMixin, input_lines
-from carechoices.screening.limits import LIMITS
+from carechoices.screening.limits import LIMITS, InputError, parse_time_zone
 
 OPIOID_CHOICES = [
     ("", "I don't take opioids, or I'm not sure"),
@@ -22,10 +22,14 @@ class PlanForm(InputErrorFormMixin, forms.Form):
         label="When do you plan to start?", widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Today or later. If you take opioids, the plan begins with the wait for them to leave your body.",
     )
+    # Filled in from the browser's own setting when JavaScript runs (site.js); otherwise the
+    # person picks from the list of places (a datalist: type "London" or "New York" to find it).
     time_zone = forms.CharField(
         label="Your time zone", max_length=64, initial="",
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "data-browser-zone": ""}),
-        help_text="e.g. Europe/London or America/New_York. Calendar reminders use it.",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false",
+                                      "data-browser-zone": ""}),
+        help_text="Filled in from your device where it can be. Otherwise type your city, e.g. London "
+        "or New York, and pick it from the list. Dates and calendar reminders use it.",
     )
     protocol = forms.ChoiceField(
         label="Which dosing schedule?", required=False,
@@ -63,6 +67,15 @@ class PlanForm(InputErrorFormMixin, forms.Form):
     def __init__(self, *args: Any, protocol_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["protocol"].choices = [("", "The standard schedule for me")] + list(protocol_choices or [])
+
+    def clean_time_zone(self) -> str:
+        """A real IANA zone, or the field's error (with "did you mean" for a city's name)."""
+        value = (self.cleaned_data.get("time_zone") or "").strip()
+        try:
+            parse_time_zone(value, "time_zone")
+        except InputError as exc:
+            raise forms.ValidationError(f"“{value}” {exc.message}") from exc
+        return value
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data

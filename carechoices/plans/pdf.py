@@ -1,5 +1,9 @@
 """The start plan as a PDF "to discuss with your doctor" (WeasyPrint, from an HTML template).
 
+The PDF is tagged PDF/UA-1 (``pdf_variant="pdf/ua-1"``, WeasyPrint 61 and later), so a screen
+reader can follow its headings, lists and tables: it has a structure tree, ``/MarkInfo``, the
+document language from ``<html lang>`` and the title from ``<title>``.
+
 What a person typed ends up in this document, so it must never end up in a log: WeasyPrint and
 fontTools log missing glyphs and font subsetting at WARNING with the characters concerned, and
 those loggers are switched off for good (``silence_content_loggers``). Fonts covering the
@@ -55,4 +59,8 @@ def plan_pdf(outcome: PlanOutcome, *, base_url: str = "") -> bytes:
 
     html = render_to_string("plans/plan_pdf.html", plan_context(outcome))
     silence_content_loggers()
-    return HTML(string=html, base_url=base_url or None).write_pdf()
+    return HTML(string=html, base_url=base_url or None).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+#: Tagged, accessible PDF (ISO 14289-1); WeasyPrint sets ``pdf_tags`` and PDF 1.7 for it.
+PDF_VARIANT = "pdf/ua-1"

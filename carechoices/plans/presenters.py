@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from carechoices.plans.domain import Hold, TitrationStep, format_dose
 from carechoices.screening.presenters import STATUS_TEXT, VERDICT_TEXT, read_as
-from carechoices.screening.wording import days_phrase, human_date, human_date_range
+from carechoices.screening.wording import days_phrase, human_date, human_date_range, relative_day
 
 if TYPE_CHECKING:
     from carechoices.plans.service import PlanOutcome
@@ -44,6 +44,7 @@ class InputRow:
     kind: str
     read_as: str
     checked: bool
+    when: str = ""  # a procedure's date relative to the plan's today: "in 20 days"
 
 
 def _step_starts(step: TitrationStep) -> str:
@@ -89,6 +90,10 @@ class PlanPresenter:
     def today(self) -> str:
         return human_date(self.plan.today)
 
+    def relative(self, day: date) -> str:
+        """``day`` in relative words from the plan's today: "today", "in 6 days"."""
+        return relative_day(day, self.plan.today)
+
     @property
     def start_date(self) -> str:
         return human_date(self.plan.start_date)
@@ -103,6 +108,16 @@ class PlanPresenter:
         if self.plan.first_dose_note:
             return f"not dated: {self.plan.first_dose_note}"
         return "not dated"
+
+    @property
+    def first_dose_when(self) -> str:
+        """The first dose in relative words ("in 6 days"), for the page; "" when undated.
+
+        Only the web page says it: a PDF or a print-out is read on later days, when it is wrong.
+        """
+        if self.plan.first_dose_date is None:
+            return ""
+        return self.relative(self.plan.first_dose_date)
 
     @property
     def protocol_line(self) -> str:
@@ -153,7 +168,8 @@ class PlanPresenter:
                 words = STATUS_TEXT[reading.status]
                 if reading.suggestions:
                     words += "; did you mean " + " or ".join(reading.suggestions) + "?"
-            rows.append(InputRow(reading.label, reading.kind, words, reading.screened and not reading.not_checked))
+            when = self.relative(reading.procedure_date) if reading.procedure_date else ""
+            rows.append(InputRow(reading.label, reading.kind, words, reading.screened and not reading.not_checked, when))
         return rows
 
     @property

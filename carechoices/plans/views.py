@@ -12,7 +12,17 @@ from carechoices.plans.forms import PlanForm
 from carechoices.plans.presenters import PlanPresenter
 from carechoices.plans.service import protocol_choices, run_plan
 from carechoices.screening.content import live_therapies
-from carechoices.screening.limits import InputError, known_time_zones
+from carechoices.screening.limits import InputError, place_time_zones
+
+
+def time_zone_options() -> list[tuple[str, str]]:
+    """(zone, place) for the time zone list: ("Europe/London", "London, Europe")."""
+    options = []
+    for zone in place_time_zones():
+        parts = zone.replace("_", " ").split("/")
+        options.append((zone, ", ".join(reversed(parts)) if len(parts) > 1 else zone))
+    return options
+
 
 DOWNLOADS = [("calendar", "Download calendar (.ics)"), ("pdf", "Download PDF for your doctor")]
 
@@ -22,8 +32,7 @@ def _plan_or_form(request):
     content = live_therapies().get(data.get("therapy", ""))
     choices = protocol_choices(content) if content else []
     form = PlanForm(data, protocol_choices=choices)
-    context = {"form": form, "page": content.page if content else None,
-               "time_zones": sorted(known_time_zones())}
+    context = {"form": form, "page": content.page if content else None, "time_zones": time_zone_options()}
     if "start_date" not in data:  # arriving from the screen's results: ask for the dates first
         form = PlanForm(
             initial={k: v for k, v in data.items() if k in PlanForm.base_fields}, protocol_choices=choices

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from carechoices.screening.limits import LIMITS, InputError
+from carechoices.screening.limits import LIMITS, InputError, known_time_zones
 
 
 def input_lines(text: str) -> list[str]:
@@ -81,6 +81,12 @@ class ScreenForm(InputErrorFormMixin, forms.Form):
         self.fields["therapies"].choices = therapy_choices or []
         if fixed_therapy:
             del self.fields["therapies"]
+
+    def clean_time_zone(self) -> str:
+        """The browser's zone if it is a real one; a hidden field's bad value is not the person's
+        to fix, so it is dropped (the screen then uses UTC) instead of refusing the form."""
+        value = (self.cleaned_data.get("time_zone") or "").strip()
+        return value if value in known_time_zones() else ""
 
     def payload(self) -> dict[str, Any]:
         """The request in the contract's JSON shape (call after ``is_valid``)."""

@@ -264,6 +264,50 @@ def known_time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - _NOT_PLACE_ZONES
 
 
+def _zone_table() -> str:
+    """The tz database's ``zone.tab`` (one canonical zone per line), or "" if none is installed."""
+    try:
+        import importlib.resources
+
+        return (importlib.resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text("utf-8")
+    except (ImportError, OSError):
+        for folder in zoneinfo.TZPATH:
+            try:
+                with open(f"{folder}/zone.tab", encoding="utf-8") as table:
+                    return table.read()
+            except OSError:
+                continue
+    return ""
+
+
+@functools.cache
+def place_time_zones() -> tuple[str, ...]:
+    """The zones to offer people, sorted: each place's one canonical zone, and UTC.
+
+    ``known_time_zones()`` also accepts the database's old aliases ("US/Eastern", "Eire") so
+    that no valid answer is refused, but a list to choose from shows each place once.
+    """
+    known = known_time_zones()
+    listed = {
+        line.split("\t")[2]
+        for line in _zone_table().splitlines()
+        if line and not line.startswith("#") and len(line.split("\t")) >= 3
+    }
+    zones = (listed & known) or {zone for zone in known if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))}
+    return tuple(sorted(zones | ({"UTC"} & known)))
+
+
+def time_zone_suggestions(value: str, *, limit: int = 3) -> tuple[str, ...]:
+    """Zones whose place matches what was typed: "london" -> ("Europe/London",)."""
+    wanted = value.strip().casefold().replace(" ", "_")
+    if not wanted:
+        return ()
+    places = place_time_zones()
+    exact = [zone for zone in places if zone.rsplit("/", 1)[-1].casefold() == wanted]
+    partial = [zone for zone in places if wanted in zone.casefold() and zone not in exact]
+    return tuple((exact + partial)[:limit])
+
+
 def parse_time_zone(value: object, field: str) -> str | None:
     """An IANA zone name of a place, or None for None; else ``InputError`` naming ``field``."""
     if value is None:
@@ -271,9 +315,9 @@ def parse_time_zone(value: object, field: str) -> str | None:
     if not isinstance(value, str) or not value.strip() or len(value) > 64:
         raise InputError(field, "must be an IANA time zone name such as Europe/London")
     if value not in known_time_zones():
-        raise InputError(
-            field, "is not a known IANA time zone name (e.g. Europe/London, America/New_York)"
-        )
+        suggestions = time_zone_suggestions(value)
+        hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else "e.g. Europe/London, America/New_York"
+        raise InputError(field, f"is not a known IANA time zone name ({hint})")
     return value
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from carechoices.medicines import load_vocabulary
-from carechoices.screening.results import Finding, InputReading, ScreenResult
+from carechoices.screening.results import Finding, InputReading, ScreenResult, TriggeredBy
+from carechoices.screening.wording import relative_day
 
 VERDICT_TEXT = {
     "avoid": ("Avoid", "Something you told us means this therapy should not be used without your doctor's advice."),
@@ -33,6 +35,69 @@ STATUS_TEXT = {
 }
 
 
+#: Medicine classes in readers' words, as the end of "… is an opioid".
+CLASS_WORDS = {
+    "opioid": "an opioid",
+    "opioid-antagonist": "an opioid blocker",
+    "transplant-immunosuppressant": "a medicine that stops a transplant being rejected",
+    "immunosuppressant": "a medicine that damps down the immune system",
+    "thyroid-hormone": "a thyroid hormone",
+    "nsaid": "an NSAID (an anti-inflammatory painkiller such as ibuprofen)",
+    "corticosteroid": "a steroid medicine",
+}
+_HOW = re.compile(r"\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$")
+
+
+def _condition_words(slug: str) -> str:
+    """A condition slug as people say it ("hashimotos-thyroiditis" -> "Hashimoto's thyroiditis")."""
+    vocabulary = load_vocabulary()
+    if slug in vocabulary.condition_concepts():
+        label = vocabulary.condition(slug).label
+        return label[:1].lower() + label[1:] if not label[:2].isupper() else label
+    return slug.replace("-", " ")
+
+
+def because(trigger: TriggeredBy, shown_as: str | None = None) -> str:
+    """Why a finding applies, in words: "“Percocet” contains oxycodone, an opioid".
+
+    ``via`` in the screen's answer is for machines and professionals ("ingredient oxycodone in
+    class opioid (FDA NDC product name)"); this says the same for the person who typed it.
+    ``shown_as`` is how the page writes the entry (a procedure's date in words).
+    """
+    entered = f"“{shown_as or trigger.input}”"
+    via = trigger.via or ""
+    match = _HOW.search(via)
+    how = match.group(1) if match else ""
+    core = via[: match.start()] if match else via
+    ambiguous = " (the name covers several products: we checked them all)" if "ambiguous" in how else ""
+    same = lambda name: name.casefold() == trigger.input.strip().casefold()  # noqa: E731
+    if found := re.fullmatch(r"(?:ingredients?|combination of) (.+) in class (\S+)", core):
+        names = found.group(1).replace(" + ", " and ")
+        kind = CLASS_WORDS.get(found.group(2), f"in the {found.group(2).replace('-', ' ')} group")
+        if same(names):
+            return f"{entered} is {kind}{ambiguous}"
+        return f"{entered} contains {names}, {kind}{ambiguous}"
+    if found := re.fullmatch(r"ingredient (.+)", core):
+        name = found.group(1)
+        return f"you entered {entered}{ambiguous}" if same(name) else f"{entered} contains {name}{ambiguous}"
+    if found := re.fullmatch(r"condition (.+), implied by the medicine", core):
+        return f"taking {entered} means you are {_condition_words(found.group(1))}"
+    if found := re.fullmatch(r"condition (.+), implied by (.+)", core):
+        return f"{entered} ({_condition_words(found.group(2))}) means you are {_condition_words(found.group(1))}"
+    if found := re.fullmatch(r"condition (.+)", core):
+        words = _condition_words(found.group(1))
+        return entered if same(words) else f"{entered}, read as {words}{ambiguous}"
+    if found := re.fullmatch(r"(.+), a kind of (.+)", core):
+        return f"{entered}: {_condition_words(found.group(1))} is a kind of {_condition_words(found.group(2))}"
+    if found := re.fullmatch(r"planned procedure of type (.+)", core):
+        return f"your planned {shown_as or found.group(1)}"
+    if found := re.match(r"contains (.+?), this therapy's active ingredient", core):
+        return f"{entered} contains {found.group(1)}, the therapy itself"
+    if found := re.match(r"(\S+) ([\d.]+ mg) a unit as entered, at or above the ([\d.]+ mg)", core):
+        return f"{entered} is {found.group(1)} {found.group(2)}, at or above the {found.group(3)} this concerns"
+    return entered
+
+
 @dataclass(frozen=True)
 class SuggestionChoice:
     """A "did you mean" the person can confirm: the whole request again with one line replaced."""
@@ -50,6 +115,7 @@ class ReadingRow:
     read_as: str
     note: str
     checked: bool
+    when: str = ""  # a procedure's date relative to today: "in 6 days", "tomorrow"
 
 
 def read_as(reading: InputReading) -> str:
@@ -91,6 +157,7 @@ class ScreenResultPresenter:
     @property
     def therapy_results(self) -> list[dict[str, Any]]:
         rows = []
+        shown = {reading.input: reading.label for reading in self.screen.inputs}
         for item in self.screen.therapies:
             label, explanation = VERDICT_TEXT[item.verdict]
             content = self.therapies.get(item.therapy)
@@ -98,7 +165,7 @@ class ScreenResultPresenter:
                 {
                     "severity": s,
                     "heading": SEVERITY_HEADING[s],
-                    "findings": [_finding_row(f) for f in item.findings if f.severity == s],
+                    "findings": [_finding_row(f, shown) for f in item.findings if f.severity == s],
                 }
                 for s in SEVERITY_ORDER
             ]
@@ -110,7 +177,7 @@ class ScreenResultPresenter:
                     "verdict_label": label,
                     "verdict_explanation": explanation,
                     "groups": [g for g in groups if g["findings"]],
-                    "findings": [_finding_row(f) for f in item.findings],
+                    "findings": [_finding_row(f, shown) for f in item.findings],
                     "url": content.page.url if content else None,
                     "can_plan": bool(content and content.protocols),
                 }
@@ -136,7 +203,10 @@ class ScreenResultPresenter:
                 parts = [STATUS_TEXT[reading.status]] if STATUS_TEXT[reading.status] else []
                 if reading.not_checked:
                     parts.append("only partly checked: see “Not checked”")
-                rows.append(ReadingRow(reading, read_as(reading), "; ".join(parts), not reading.not_checked))
+                when = ""
+                if reading.procedure_date is not None and self.screen.today != self.screen.today.min:
+                    when = relative_day(reading.procedure_date, self.screen.today)
+                rows.append(ReadingRow(reading, read_as(reading), "; ".join(parts), not reading.not_checked, when))
             else:
                 note = STATUS_TEXT[reading.status]
                 if reading.suggestions:
@@ -167,5 +237,8 @@ class ScreenResultPresenter:
         return list(self.payload.get("therapies", []))
 
 
-def _finding_row(finding: Finding) -> dict[str, Any]:
-    return {**finding.to_json(), "title": finding.title}
+def _finding_row(finding: Finding, shown: dict[str, str] | None = None) -> dict[str, Any]:
+    """A finding for the page: the contract's fields, its title, and why it applies in words."""
+    shown = shown or {}
+    reasons = list(dict.fromkeys(because(t, shown.get(t.input)) for t in finding.triggered_by))
+    return {**finding.to_json(), "title": finding.title, "because": reasons}

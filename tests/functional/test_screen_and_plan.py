@@ -50,7 +50,8 @@ class Dates:
 
     def __init__(self) -> None:
         today = timezone.localdate()
-        self.surgery = today + datetime.timedelta(days=60)
+        self.surgery_in_days = 60
+        self.surgery = today + datetime.timedelta(days=self.surgery_in_days)
         self.start = today + datetime.timedelta(days=30)
         self.first_dose = self.start + datetime.timedelta(days=OPIOID_FREE_AFTER_START)
         self.surgery_stop = self.surgery - datetime.timedelta(days=STOP_DAYS_BEFORE_SURGERY)
@@ -196,7 +197,7 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
 
     # Assert: it opens on the detail and its references
     expect(details).to_have_attribute("open", "")
-    expect(details.locator("p")).to_contain_text("opioid-receptor antagonist")
+    expect(details.locator("p").first).to_contain_text("opioid-receptor antagonist")
     expect(references.first).to_be_visible()
     expect(references.first).to_contain_text("Bihari B")
     details.scroll_into_view_if_needed()
@@ -211,13 +212,13 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     expect(page.locator("section.not-checked")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text(MISSPELLING)
     expect(verdict_heading).to_have_text(f"{THERAPY}: Avoid")
-    understood = page.locator("table.inputs-table tbody tr td:first-child")
+    understood = page.locator("table.inputs-table tbody tr > :first-child")
     expect(understood).to_have_text(
         [
             "tramadol 50 mg (medicine)",
             "tramadol (medicine)",
             "Hashimoto's (condition)",
-            f"surgery on {human(dates.surgery)} (procedure)",
+            f"surgery on {human(dates.surgery)}, in {dates.surgery_in_days} days (procedure)",
         ]
     )
     screenshot(page, "screen-results-after-suggestion")
@@ -252,13 +253,14 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     assert surgery_stop[3].startswith(f"Surgery on {human(dates.surgery)}")
     # ...the Hashimoto's protocol's low start on the opioid-free day, stopped 2 days before surgery
     expect(page.locator("main")).to_contain_text(
-        f"Schedule: {HASHIMOTO_PROTOCOL}. First dose: {human(dates.first_dose)} (dates in {ZONE})."
+        f"Schedule: {HASHIMOTO_PROTOCOL}. First dose: {human(dates.first_dose)}, "
+        f"in {(dates.first_dose - timezone.localdate()).days} days (dates in {ZONE})."
     )
     # The protocol dates only its 0.25 mg start (the pace after it is the prescriber's call);
     # the surgery stop cuts that open-ended step.
     assert table_rows(page, "Dose steps") == [
         [
-            "1",
+            "Step 1",
             "0.25 mg",
             human(dates.first_dose),
             f"onwards, as your prescriber decides (no doses from {human(dates.surgery_stop)}: surgery)",

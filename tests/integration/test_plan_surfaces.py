@@ -223,3 +223,48 @@ def test_daily_opioid_answer_with_no_opioid_listed_is_a_field_error(client):
     response = post(client, "/api/v1/plan", {**BASE, "daily_opioid_pain_medicine": True})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "daily_opioid_pain_medicine"
+
+
+def test_plan_pdf_is_tagged_pdf_ua_with_language_title_and_headings(client):
+    response = post(client, "/api/v1/plan.pdf", {**BASE, "procedures": [{"type": "surgery", "date": SURGERY}]})
+    reader = PdfReader(io.BytesIO(response.content))
+    catalog = reader.trailer["/Root"]
+    # Tagged: a structure tree and /MarkInfo, so a screen reader reads it in order.
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    structure = catalog["/StructTreeRoot"].get_object()
+    tags = []
+
+    def walk(node):
+        node = node.get_object()
+        if hasattr(node, "get"):
+            if node.get("/S"):
+                tags.append(str(node["/S"]))
+            kids = node.get("/K", [])
+            for kid in kids if isinstance(kids, list) else [kids]:
+                if hasattr(kid, "get_object"):
+                    walk(kid)
+
+    walk(structure)
+    assert tags.count("/H1") == 1 and tags.count("/H2") >= 4
+    assert {"/Table", "/TH", "/TD", "/L", "/LI", "/P"} <= set(tags)
+    # The document's language, and its title shown instead of the file name (PDF/UA).
+    assert catalog["/Lang"] == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == "Low-dose naltrexone (LDN): start plan to discuss with your doctor"
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
+
+
+def test_plan_form_lists_real_time_zones_and_keeps_a_choice_it_refuses(client):
+    page = client.post("/plan/", {"therapy": "low-dose-naltrexone", "medicines": "ibuprofen"})
+    text = page.content.decode()
+    zones = re.findall(r'<option value="([^"]+)" label="([^"]+)">', text.split('<datalist id="time-zones">')[1])
+    values = [zone for zone, _ in zones]
+    assert ("Europe/London", "London, Europe") in zones and "UTC" in values
+    # Each place once: no aliases ("GB", "US/Eastern") and nothing that is not a place.
+    assert not {"Factory", "localtime", "posixrules", "GB", "US/Eastern", "Etc/GMT+5"} & set(values)
+    assert 'value="UTC"' not in text.split('id="id_time_zone"')[0].rsplit("<input", 1)[-1]  # no default
+    # A city's name is refused with a suggestion, and what the person chose stays in the field.
+    refused = client.post("/plan/", {"therapy": "low-dose-naltrexone", "start_date": START, "time_zone": "London"})
+    assert refused.status_code == 400
+    assert "did you mean Europe/London?" in refused.content.decode()
+    assert re.search(r'<input[^>]*name="time_zone" value="London"', refused.content.decode())
