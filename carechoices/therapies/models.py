@@ -61,6 +61,25 @@ SUBPAGES = [
     ("costs", "costs/", "Costs and access"),
 ]
 
+#: The fields each sub-page shows: a sub-page with none of them filled in is "not yet reviewed".
+SUBPAGE_FIELDS = {
+    "overview": ("at_a_glance",),
+    "research": ("research_summary", "evidence"),
+    "safety": ("safety_overview", "side_effects", "contraindications"),
+    "expert-use": ("expert_uses", "dosing_protocols"),
+    "professionals": ("mechanisms", "preclinical"),
+    "costs": ("costs_access",),
+}
+#: Sub-pages as a partial review's badge names them ("covers: safety").
+SUBPAGE_SHORT_NAMES = {
+    "overview": "summary",
+    "research": "research",
+    "safety": "safety",
+    "expert-use": "expert use",
+    "professionals": "professional detail",
+    "costs": "costs",
+}
+
 
 def split_active_ingredients(value: str | None) -> tuple[str, ...]:
     """``"naltrexone, Cholecalciferol"`` -> ``("naltrexone", "cholecalciferol")``."""
@@ -293,6 +312,31 @@ class TherapyPage(RoutablePageMixin, Page):
         from carechoices.screening.views import site_screen
 
         return site_screen(request, therapy_page=self)
+
+    # Completeness ------------------------------------------------------------------------------
+    def _has(self, name: str) -> bool:
+        value = getattr(self, name)
+        if isinstance(value, str):
+            return not is_blank_rich_text(value)
+        return bool(len(value or ()))
+
+    @cached_property
+    def reviewed_subpages(self) -> list[str]:
+        """The sub-pages (slugs, reading order) with any content written."""
+        return [slug for slug, fields in SUBPAGE_FIELDS.items() if any(self._has(name) for name in fields)]
+
+    @property
+    def is_partial_review(self) -> bool:
+        """True when any sub-page is still "not yet reviewed"."""
+        return len(self.reviewed_subpages) < len(SUBPAGE_FIELDS)
+
+    @property
+    def covers(self) -> str:
+        """What a partial review covers, in words: "safety", "summary and safety"."""
+        names = [SUBPAGE_SHORT_NAMES[slug] for slug in self.reviewed_subpages]
+        if not names:
+            return "nothing yet"
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     # Dates -----------------------------------------------------------------------------------
     @property
