@@ -26,10 +26,13 @@ urlpatterns = [
     path("", include("carechoices.references.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # The demo serves uploads itself, with or without DEBUG (Django's static() helper would
+    # only do so with DEBUG on, and the demo runs with it off to show our own error pages).
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media = settings.MEDIA_URL.strip("/")
+    urlpatterns += [re_path(rf"^{media}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

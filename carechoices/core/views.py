@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 
 def healthz(request):
@@ -14,9 +15,6 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without context processors that touch the database: the error may be the database.
-    return HttpResponse(
-        "<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1>"
-        "<p>We could not show this page. Please try again in a moment.</p>",
-        status=500,
-    )
+    """Our 500 page, rendered without the request: no context processor, session or database
+    is touched, since the error may be the database."""
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

@@ -20,14 +20,14 @@ def get_text(client, url: str) -> str:
     [
         ("/", ["CareChoices", "Therapy reviews", "information, not medical advice", "no financial conflicts"]),
         ("/therapies/", ["Low-dose naltrexone (LDN)", "Vitamin D", "Cannabis and cannabinoids"]),
-        (LDN, ["at a glance", "Our ratings", "Not yet rated", "Keep reading", "References on this page"]),
-        (LDN + "research/", ["Brain cancer (high-grade glioma)", "Possible harm", "Not yet reviewed"]),
+        (LDN, ["at a glance", "Our ratings", "Not yet rated: 3 of 7", "Further reading", "References on this page"]),
+        (LDN + "research/", ["Brain cancer", "Signals of possible harm", "No studies recorded yet for"]),
         (LDN + "safety/", ["Side effects", "Opioid medicines", "Planned surgery", "What to do"]),
         (LDN + "expert-use/", ["Keith Block", "Neil McKinney", "Dosing protocols", "4.5 mg"]),
         (LDN + "professionals/", ["mechanisms", "Preclinical evidence", "OGF"]),
         (LDN + "costs/", ["prescription", "not yet reviewed"]),
         (LDN + "references/", ["All references for this review", "BMC Medicine", "doi:10.1186/s12916-018-1242-0"]),
-        ("/therapies/vitamin-d/", ["Vitamin D", "Not yet reviewed"]),
+        ("/therapies/vitamin-d/", ["Vitamin D", "Not yet reviewed", "Partial review", "covers: safety", "Not yet rated: 7 of 7"]),
         ("/therapies/vitamin-d/safety/", ["Rituximab", "Incomplete entry"]),
         ("/people/", ["Casey Demo", "demo profile"]),
         ("/people/casey-demo/", ["Casey Demo", "demo profile", "Low-dose naltrexone (LDN)"]),
@@ -86,8 +86,8 @@ def test_ldn_review_shows_people_and_dates(client, db):
 def test_glossary_term_marked_once_per_page_with_definition(client, db):
     text = get_text(client, LDN)
     assert text.count('href="/glossary/#term-off-label"') == 1
-    assert 'role="tooltip"' in text
-    assert 'aria-describedby="gloss-overview-off-label"' in text
+    assert 'popovertarget="gloss-overview-off-label"' in text
+    assert 'aria-describedby="gloss-overview-off-label-text"' in text
 
 
 def test_health_check(client, db):
@@ -105,3 +105,33 @@ def test_expert_use_page_shows_each_schedule_as_its_source_gives_it(client):
     assert "Start at the dose your prescriber gives you: the source does not state one." in text
     assert "0.25 mg at bedtime, continuing; the pace after it is for your prescriber." in text
     assert "2.5 mg" not in text and "3.5 mg" not in text
+
+
+def test_server_error_page_is_ours_and_touches_no_database(rf, db, django_assert_num_queries):
+    from carechoices.core.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/therapies/"))
+    text = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in text and 'lang="en-GB"' in text and "css/site.css" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(("debug", "expected"), [(None, "False"), ("true", "True")])
+def test_the_demo_shows_our_error_pages_not_djangos(debug, expected):
+    # The demo runs on the dev settings. With DEBUG on, Django answers a 404 or 500 with its
+    # technical page (every URL pattern, settings, a traceback) instead of ours; it is off
+    # unless DJANGO_DEBUG asks for it.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    if debug:
+        env["DJANGO_DEBUG"] = debug
+    script = "from django.conf import settings; print(settings.DEBUG, settings.ROOT_URLCONF)"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected, "config.urls"]

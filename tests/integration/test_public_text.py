@@ -234,3 +234,134 @@ def test_taglines_hold_no_citation_markers_or_notes():
     for page in TherapyPage.objects.live():
         assert "[@" not in page.tagline, page.slug
         assert not INTERNAL_NOTE.search(page.tagline), page.slug
+
+
+# --- calendar files, PDFs and plan pages ---------------------------------------------------------
+
+#: What a person reads in a calendar file: the calendar's and each event's name and description.
+#: UIDs, stamps and the time zone definition are for calendar programs, not people.
+ICS_TEXT_PROPERTIES = ("SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "NAME", "X-WR-CALNAME", "X-WR-CALDESC")
+
+
+def _plan_forms() -> list[dict[str, str]]:
+    today = datetime.date.today()
+    start = (today + datetime.timedelta(days=3)).isoformat()
+    surgery = (today + datetime.timedelta(days=20)).isoformat()
+    base = {"therapy": "low-dose-naltrexone", "start_date": start, "time_zone": "Europe/London"}
+    return [
+        base,
+        {**base, "medicines": "ibuprofen\ntramadoll", "surgery_planned": "on", "surgery_date": surgery},
+        {**base, "medicines": "tramadol", "daily_opioid_pain_medicine": "yes", "conditions": "Hashimoto's"},
+    ]
+
+
+def ics_text(ics: bytes) -> str:
+    """The text of a calendar file that a calendar program shows its user."""
+    import icalendar
+
+    parts = []
+    for component in icalendar.Calendar.from_ical(ics).walk():
+        if component.name in ("VTIMEZONE", "STANDARD", "DAYLIGHT"):
+            continue
+        for name in ICS_TEXT_PROPERTIES:
+            value = component.get(name)
+            if value is not None:
+                parts.append(str(value))
+    return " ".join(parts)
+
+
+def pdf_reader_text(pdf: bytes) -> str:
+    """A PDF's text, and the title, subject and author a PDF reader shows."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    info = reader.metadata or {}
+    parts = [str(info.get(key, "")) for key in ("/Title", "/Subject", "/Author")]
+    parts += [page.extract_text() or "" for page in reader.pages]
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+def plan_documents(client):
+    """(what, text a person reads) for the plan page, its calendar file and its PDF."""
+    for form in _plan_forms():
+        page = client.post("/plan/", form)
+        assert page.status_code == 200, form
+        yield f"plan page {form}", visible_text(page.content.decode())
+        calendar = client.post("/plan/calendar/", form)
+        assert calendar.status_code == 200 and calendar["Content-Type"].startswith("text/calendar")
+        yield f"calendar {form}", ics_text(calendar.content)
+        pdf = client.post("/plan/pdf/", form)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        yield f"PDF {form}", pdf_reader_text(pdf.content)
+    form = client.post("/plan/", {**_plan_forms()[0], "time_zone": "London"})
+    assert form.status_code == 400
+    yield "plan form with an error", visible_text(form.content.decode())
+
+
+def test_no_calendar_file_pdf_or_plan_page_shows_internal_text(client):
+    keys = citation_keys()
+    packages = data_packages()
+    failures = {}
+    for what, text in plan_documents(client):
+        found = problems(text, keys, packages)
+        if found:
+            failures[what] = found
+    assert not failures, "\n".join(f"{what}:\n  " + "\n  ".join(found) for what, found in failures.items())
+
+
+#: Dates written for machines: 2026-12-21, 21/12/2026, 12/21/26, 20261221 (iCalendar's form).
+MACHINE_DATE = re.compile(
+    r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\b[0-3]?\d/[01]?\d/(?:19|20)?\d\d\b|\b(?:19|20)\d\d[01]\d[0-3]\d(?:T\d{4,6})?\b"
+)
+_MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+#: Our format for people ("21 December 2026", "December 2026"), and AMA style's inside a
+#: reference ("Published July 27, 2025"), which citation style fixes.
+HUMAN_DATE = re.compile(rf"\b(?:[0-3]?\d(?:–[0-3]?\d)? )?{_MONTH} (?:19|20)\d\d\b|\b{_MONTH} [0-3]?\d, (?:19|20)\d\d\b")
+
+
+@pytest.mark.parametrize(
+    ("text", "machine"),
+    [
+        ("Surgery on 2026-12-21", True),
+        ("stop on 21/12/2026", True),
+        ("DTSTART 20261221T210000", True),
+        ("Stop between 19–20 December 2026 (in 6 days)", False),
+        ("Published July 27, 2025. Accessed September 19, 2021.", False),
+        ("PMID 30642329; 2019;17(1):10; doi:10.1186/s12916-018-1242-0", False),
+    ],
+)
+def test_the_date_check_tells_machine_dates_from_human_ones(text, machine):
+    assert bool(MACHINE_DATE.search(text)) is machine
+
+
+def test_every_date_a_person_reads_is_written_in_words(client):
+    failures = {}
+    documents = list(public_pages(client))
+    documents = [(url, visible_text(html)) for url, html in documents] + list(plan_documents(client))
+    for what, text in documents:
+        found = [text[max(m.start() - 40, 0) : m.end() + 20] for m in MACHINE_DATE.finditer(text)]
+        if found:
+            failures[what] = found
+    assert not failures, "\n".join(f"{what}:\n  " + "\n  ".join(found) for what, found in failures.items())
+    # And the check is not vacuous: people do read dates on these pages, in words.
+    dated = {what for what, text in documents if HUMAN_DATE.search(text)}
+    assert "/therapies/low-dose-naltrexone/" in dated
+    assert any(what.startswith("calendar") for what in dated) and any(what.startswith("PDF") for what in dated)
+    assert any(what.startswith("plan page") for what in dated)
+
+
+def test_plan_page_says_how_far_away_its_dates_are(client):
+    form = {**_plan_forms()[1], "medicines": "ibuprofen"}
+    text = visible_text(client.post("/plan/", form).content.decode())
+    assert "Made today," in text
+    assert ", in 3 days (dates in Europe/London)" in text  # the first dose
+    assert "surgery on" in text and ", in 20 days" in text  # the surgery
+    results = visible_text(
+        client.post(SCREEN_URL, {"medicines": "ibuprofen", "surgery_planned": "on", "surgery_date": form["surgery_date"]}).content.decode()
+    )
+    assert ", in 20 days" in results
+    # A PDF is read on later days, so it gives dates only, never "in 3 days".
+    pdf = pdf_reader_text(client.post("/plan/pdf/", form).content)
+    assert "in 3 days" not in pdf and "in 20 days" not in pdf
