@@ -71,6 +71,19 @@ lint: install ## ruff and Django's deploy checks
 bench: install ## Measure page render time and queries (ratios against nginx serving the same bytes)
 	@$(RUN) python -m carechoices.bench
 
+LIGHTHOUSE_DIR := tools/lighthouse
+.PHONY: lighthouse
+lighthouse: sample-content ## Lighthouse (mobile) on five pages with Debian's Chromium; scores in test-artifacts/lighthouse/
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	@[ -f $(LIGHTHOUSE_DIR)/node_modules/lighthouse/package.json ] || npm ci --prefix $(LIGHTHOUSE_DIR) --no-audit --no-fund --loglevel=error
+	@mkdir -p test-artifacts/lighthouse
+	@port=$$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	.venv/bin/python manage.py runserver 127.0.0.1:$$port --noreload >test-artifacts/lighthouse/server.log 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT; \
+	for i in $$(seq 100); do .venv/bin/python -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" http://127.0.0.1:$$port/healthz 2>/dev/null && break; sleep 0.2; done; \
+	CHROME_PATH=/usr/bin/chromium node $(LIGHTHOUSE_DIR)/run.mjs http://127.0.0.1:$$port test-artifacts/lighthouse
+
 .PHONY: copying
 copying: ## Check our content is written in our own words
 	@../shared/tools/check-copying --project . --strict

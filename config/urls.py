@@ -16,6 +16,8 @@ urlpatterns = [
     path("people/", include("carechoices.people.urls")),
     path("glossary/", include("carechoices.glossary.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots-txt"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),

@@ -135,3 +135,13 @@ def test_the_demo_shows_our_error_pages_not_djangos(debug, expected):
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [expected, "config.urls"]
+
+
+def test_robots_txt_and_favicon_answer_without_a_404(client, db):
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and robots["Content-Type"].startswith("text/plain")
+    assert robots.content.decode().splitlines() == ["User-agent: *", "Disallow: /admin/"]
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("/img/favicon.svg")
+    home = get_text(client, "/")
+    assert re.search(r'<link rel="icon" href="[^"]*/img/favicon\.svg"', home)
