@@ -20,6 +20,7 @@ and the calculator's documented choices (carechoices/plans/calculator.py):
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Download, Page, expect
+from pypdf import PdfReader
 
 from tests.functional.conftest import ARTIFACTS, LDN, artifact_path, pdf_text, screenshot
 from tests.functional.test_phone import OVERFLOWING_JS
@@ -310,6 +312,11 @@ def test_screen_then_plan_from_ldn_review_gives_results_plan_calendar_and_pdf(pa
     for expected in ("Notes from my doctor", "opioid", "Bihari B", THERAPY, "What you told us",
                      "tramadol 50 mg", human(dates.first_dose)):
         assert expected in text, f"{expected!r} is missing from the PDF"
+    # ...and it is the tagged PDF/UA a screen reader can follow: structure, language, title
+    catalog = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
 
 
 @pytest.mark.functional

@@ -142,7 +142,9 @@ def _bib_name(name: Name) -> str:
     if name.suffix:
         parts.append(_part(name.suffix))
     if name.given or name.suffix:
-        parts.append(_part(name.given))
+        # "Last, Jr, First" needs its third part even when no given name is recorded: an empty
+        # one ("Last, Jr, ") is refused by parsers, an empty group is read as no given name.
+        parts.append(_part(name.given) if name.given else "{}")
     return ", ".join(parts)
 
 
