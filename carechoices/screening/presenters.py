@@ -42,7 +42,7 @@ CLASS_WORDS = {
     "transplant-immunosuppressant": "a medicine that stops a transplant being rejected",
     "immunosuppressant": "a medicine that damps down the immune system",
     "thyroid-hormone": "a thyroid hormone",
-    "nsaid": "an NSAID (an anti-inflammatory painkiller such as ibuprofen)",
+    "nsaid": "an NSAID (an anti-inflammatory painkiller)",
     "corticosteroid": "a steroid medicine",
 }
 _HOW = re.compile(r"\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$")
@@ -83,12 +83,15 @@ def because(trigger: TriggeredBy, shown_as: str | None = None) -> str:
     if found := re.fullmatch(r"condition (.+), implied by the medicine", core):
         return f"taking {entered} means you are {_condition_words(found.group(1))}"
     if found := re.fullmatch(r"condition (.+), implied by (.+)", core):
-        return f"{entered} ({_condition_words(found.group(2))}) means you are {_condition_words(found.group(1))}"
+        cause = _condition_words(found.group(2))
+        shown = entered if same(cause) else f"{entered} ({cause})"
+        return f"{shown} means you are {_condition_words(found.group(1))}"
     if found := re.fullmatch(r"condition (.+)", core):
         words = _condition_words(found.group(1))
-        return entered if same(words) else f"{entered}, read as {words}{ambiguous}"
+        return f"you entered {entered}" if same(words) else f"{entered}, read as {words}{ambiguous}"
     if found := re.fullmatch(r"(.+), a kind of (.+)", core):
-        return f"{entered}: {_condition_words(found.group(1))} is a kind of {_condition_words(found.group(2))}"
+        kind, parent = _condition_words(found.group(1)), _condition_words(found.group(2))
+        return f"{entered} is a kind of {parent}" if same(kind) else f"{entered}: {kind} is a kind of {parent}"
     if found := re.fullmatch(r"planned procedure of type (.+)", core):
         return f"your planned {shown_as or found.group(1)}"
     if found := re.match(r"contains (.+?), this therapy's active ingredient", core):
