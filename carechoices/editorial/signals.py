@@ -37,16 +37,17 @@ def _connect_content_version() -> None:
     from carechoices.glossary.models import GlossaryTerm
     from carechoices.people.models import Person
     from carechoices.references.models import Reference
-    from carechoices.therapies.caching import bump_content_version
+
+    from .generation import bump
 
     for model in (Reference, GlossaryTerm, Person, Site):
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-{model.__name__}-save")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
+        post_save.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-save")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
     # Any page type: a deleted or moved therapy page changes the index and the home page too.
-    post_delete.connect(bump_content_version, sender=Page, dispatch_uid="version-page-delete")
-    page_published.connect(bump_content_version, dispatch_uid="version-page-published")
-    page_unpublished.connect(bump_content_version, dispatch_uid="version-page-unpublished")
-    post_page_move.connect(bump_content_version, dispatch_uid="version-page-moved")
+    post_delete.connect(bump, sender=Page, dispatch_uid="version-page-delete")
+    page_published.connect(bump, dispatch_uid="version-page-published")
+    page_unpublished.connect(bump, dispatch_uid="version-page-unpublished")
+    post_page_move.connect(bump, dispatch_uid="version-page-moved")
 
 
 _connect_content_version()

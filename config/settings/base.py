@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and routing: a stored public page needs neither (ADR 11).
+    "carechoices.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +94,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wagtail writes revisions and search index rows in one transaction; a busy timeout keeps
     # a concurrent reader (the demo server) from failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+# Caches. "pages" holds stored public pages (carechoices.core.pagecache); "default" everything
+# else (Wagtail's site root paths, compiled records, exports). Neither may be the main database:
+# pages must stay readable when it is down (ADR 11). Production keeps both in files shared by
+# the app processes of one machine; here each process has its own memory.
+PAGE_CACHE_TIMEOUT = 7 * 24 * 60 * 60  # a week: copies are checked against the content generation
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 # Requests larger than this never reach our code (the screen's own limits are far smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
