@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("carechoices.people.urls")),
     path("glossary/", include("carechoices.glossary.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),

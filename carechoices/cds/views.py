@@ -40,6 +40,7 @@ from carechoices.cds.schemas import (
 )
 from carechoices.cds.screen import RequestProblem, Therapy, answer
 from carechoices.cds.services import SERVICES, discovery
+from carechoices.core import outage
 from carechoices.medicines import load_vocabulary
 from carechoices.therapies.compile import live_records
 
@@ -142,6 +143,8 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             return view(request, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - reported without the request's content
+            if outage.is_outage(exc):
+                return outage.unavailable(request)
             stack = "".join(traceback.format_tb(exc.__traceback__))
             logger.error("CDS Hooks %s failed with %s\n%s", request.path, type(exc).__name__, stack)
             return _outcome(500, "exception", "the service failed; nothing of the request was kept")

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "carechoices.core.middleware.NoStoreForPostsMiddleware",
+    "carechoices.core.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,10 +91,21 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'carechoices.sqlite3'}", conn_max_age=60
     )
 }
+# A connection that failed (the database restarted) is replaced at the next request, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wagtail writes revisions and search index rows in one transaction; a busy timeout keeps
-    # a concurrent reader (the demo server) from failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # WAL: readers never wait for a writer. A write waits for another at most the busy timeout,
+    # then fails with "database is locked", which answers 503 (carechoices.core.outage) rather
+    # than holding a worker. IMMEDIATE takes the write lock when a transaction begins, so two
+    # writers cannot deadlock upgrading their read locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 
 # Caches. "pages" holds stored public pages (carechoices.core.pagecache); "default" everything
 # else (Wagtail's site root paths, compiled records, exports). Neither may be the main database:

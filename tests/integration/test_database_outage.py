@@ -1,0 +1,163 @@
+"""With the database down: stored pages still served, every API 503 JSON, pages a friendly 503.
+
+The outage is simulated below Django's ORM: every statement sent through a cursor fails the way
+a refused connection does (``OperationalError``), on SQLite and PostgreSQL alike. Ending the
+simulation is the database coming back; nothing is restarted.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+REVIEW = "/therapies/low-dose-naltrexone/"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cds"
+
+
+@contextmanager
+def database_down():
+    def refuse(*_args, **_kwargs):
+        raise OperationalError("connection refused (simulated outage)")
+
+    with (
+        mock.patch("django.db.backends.utils.CursorWrapper.execute", refuse),
+        mock.patch("django.db.backends.utils.CursorWrapper.executemany", refuse),
+    ):
+        yield
+
+
+@pytest.fixture
+def client():
+    # The outage handler answers; the client must not re-raise what it logged.
+    return Client(raise_request_exception=False)
+
+
+def _screen_body() -> str:
+    return json.dumps({"therapies": ["low-dose-naltrexone"], "medicines": [{"text": "tramadol"}]})
+
+
+def _plan_body() -> str:
+    return json.dumps({"therapy": "low-dose-naltrexone", "start_date": "2030-01-01"})
+
+
+def _cds_body() -> str:
+    return (FIXTURES / "ldn-order-sign-oxycodone.json").read_text()
+
+
+def test_a_stored_review_page_is_served_while_the_database_is_down(client):
+    before = client.get(REVIEW)
+    with database_down():
+        during = client.get(REVIEW)
+    assert during.status_code == 200
+    assert during["X-Page-Cache"] == "stale"
+    assert during.content == before.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/therapies", None),
+        ("get", "/api/v1/therapies/low-dose-naltrexone", None),
+        ("get", "/api/v1/glossary", None),
+        ("post", "/api/v1/screen", _screen_body()),
+        ("post", "/api/v1/plan", _plan_body()),
+        ("post", "/api/v1/plan.ics", _plan_body()),
+        ("post", "/cds-services/order-sign", _cds_body()),
+    ],
+)
+def test_every_api_answers_503_json_with_retry_after(client, method, path, body):
+    with database_down():
+        if method == "get":
+            response = client.get(path)
+        else:
+            response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 503, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    if path.startswith("/cds-services"):
+        assert body["issue"][0]["code"] == "transient"
+        assert body["issue"][0]["expression"] == ["database"]
+    else:
+        assert body["error"]["field"] == "database"
+    assert int(response["Retry-After"]) > 0
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/screen/", REVIEW + "safety/", "/glossary/", "/"])
+def test_a_page_not_stored_is_a_friendly_503(client, path):
+    with database_down():
+        response = client.get(path)
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "Back in a moment" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
+
+
+def test_the_site_recovers_by_itself_when_the_database_is_back(client):
+    with database_down():
+        assert client.get("/glossary/").status_code == 503
+        assert client.get("/api/v1/therapies").status_code == 503
+    assert client.get("/glossary/").status_code == 200
+    assert client.get("/api/v1/therapies").status_code == 200
+    assert client.get(REVIEW).status_code == 200
+
+
+def test_a_stored_copy_made_before_an_edit_is_not_served_after_recovery(client):
+    from carechoices.glossary.models import GlossaryTerm
+
+    client.get("/glossary/")
+    term = GlossaryTerm.objects.first()
+    term.definition = "Edited just before the outage."
+    term.save()
+    with database_down():
+        assert "Edited just before" not in client.get("/glossary/").content.decode()  # the old copy
+    assert "Edited just before the outage." in client.get("/glossary/").content.decode()
+
+
+def test_liveness_and_readiness_are_separate(client):
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "migrations": "applied"}
+    with database_down():
+        assert client.get("/healthz").status_code == 200
+        down = client.get("/readyz")
+    assert down.status_code == 503
+    assert down.json()["database"].startswith("unreachable")
+    assert int(down["Retry-After"]) > 0
+
+
+def test_readiness_names_unapplied_migrations(client, monkeypatch):
+    from carechoices.core import views
+
+    monkeypatch.setattr(views, "_migrations_applied", False)
+    with mock.patch(
+        "django.db.migrations.executor.MigrationExecutor.migration_plan", return_value=[("m", False)]
+    ):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "1 not applied"
+
+
+def test_an_outage_outside_a_view_also_answers_503(rf):
+    """Errors raised by middleware reach the 500 handler, which answers 503 for an outage."""
+    from carechoices.core.views import server_error
+
+    request = rf.get("/api/v1/therapies")
+    try:
+        raise OperationalError("simulated")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    try:
+        raise ValueError("a bug, not an outage")
+    except ValueError:
+        assert server_error(rf.get("/")).status_code == 500
