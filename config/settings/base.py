@@ -167,6 +167,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# load_sample_content creates the demo's accounts (published passwords) only where this is true;
+# production sets it False.
+DEMO_ACCOUNTS_ALLOWED = True
+
 # CDS Hooks: trusted CDS Clients as JSON, issuer → {"jwks_url(s)": ..., "jwks": {...}}. Empty (the
 # demo) turns JWT checking off; set, every service call needs a valid ES384/RS384 JWT. See
 # docs/cds-hooks.md.

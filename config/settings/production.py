@@ -23,9 +23,16 @@ def _required(name: str, hint: str) -> str:
 
 
 DEBUG = False
-SECRET_KEY = _required(
-    "SECRET_KEY", 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
-)
+SECRET_KEY_HINT = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'  # noqa: S105
+MIN_SECRET_KEY_LENGTH = 50  # as Django's own deploy check asks; a shorter key can be guessed
+SECRET_KEY = _required("SECRET_KEY", SECRET_KEY_HINT)
+if len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY has {len(SECRET_KEY)} characters; production needs at least "
+        f"{MIN_SECRET_KEY_LENGTH}, not all the same. {SECRET_KEY_HINT}"
+    )
+# Never the demo's admin/editor/reviewer with published passwords (load_sample_content).
+DEMO_ACCOUNTS_ALLOWED = False
 ALLOWED_HOSTS = [
     host.strip()
     for host in _required(
