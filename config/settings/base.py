@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "carechoices.plans",
     "carechoices.api",
     "carechoices.cds",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page store, so stored pages get the policy too.
+    "carechoices.core.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and routing: a stored public page needs neither (ADR 11).
     "carechoices.core.pagecache.PublicPageCacheMiddleware",
@@ -120,6 +123,40 @@ CACHES = {
         "TIMEOUT": PAGE_CACHE_TIMEOUT,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+}
+
+# Content-Security-Policy (django-csp 4; carechoices.core.csp). Public pages: our own files only,
+# no inline script or style anywhere, nothing framed, forms posted only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The back office (/admin/): Wagtail's admin writes inline scripts and styles, so they are
+# allowed there, and its previews frame our own pages; still nothing from another origin.
+CONTENT_SECURITY_POLICY_BACK_OFFICE = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
 }
 
 # Requests larger than this never reach our code (the screen's own limits are far smaller).
