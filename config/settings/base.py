@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "carechoices.api",
     "carechoices.cds",
     "csp",
+    "axes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -66,7 +67,24 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "carechoices.core.middleware.NoStoreForPostsMiddleware",
     "carechoices.core.outage.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: turns a lockout into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Back-office logins: django-axes counts failures per username and address together, locks that
+# pair out after AXES_FAILURE_LIMIT for AXES_COOLOFF_TIME (hours), and records no more than it
+# needs: no success log, masked form data, nothing written to the logs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "back_office_locked.html"
 
 ROOT_URLCONF = "config.urls"
 
