@@ -7,6 +7,7 @@ simulation is the database coming back; nothing is restarted.
 
 from __future__ import annotations
 
+import datetime
 import json
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,33 @@ def database_down():
         yield
 
 
+@contextmanager
+def database_unreachable():
+    """The real failure: requests get a connection to a database that cannot be reached.
+
+    PostgreSQL on a closed port; SQLite a file in a folder that does not exist. The test's own
+    connection (holding its transaction) is put back afterwards, as the database coming back.
+    """
+    import copy
+
+    from django.db import connections
+
+    original = connections["default"]
+    params = copy.deepcopy(original.settings_dict)
+    if original.vendor == "sqlite":
+        params["NAME"] = "/nonexistent-folder-for-the-outage-test/db.sqlite3"
+    else:
+        params.update({"HOST": "127.0.0.1", "PORT": "1"})
+        params.setdefault("OPTIONS", {})["connect_timeout"] = 2
+    unreachable = type(original)(params, "default")
+    connections["default"] = unreachable
+    try:
+        yield
+    finally:
+        connections["default"] = original
+        unreachable.close()
+
+
 @pytest.fixture
 def client():
     # The outage handler answers; the client must not re-raise what it logged.
@@ -40,11 +68,12 @@ def client():
 
 
 def _screen_body() -> str:
-    return json.dumps({"therapies": ["low-dose-naltrexone"], "medicines": [{"text": "tramadol"}]})
+    return json.dumps({"therapies": ["low-dose-naltrexone"], "medicines": ["tramadol"]})
 
 
 def _plan_body() -> str:
-    return json.dumps({"therapy": "low-dose-naltrexone", "start_date": "2030-01-01"})
+    start = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    return json.dumps({"therapy": "low-dose-naltrexone", "start_date": start, "time_zone": "UTC"})
 
 
 def _cds_body() -> str:
@@ -100,6 +129,22 @@ def test_a_page_not_stored_is_a_friendly_503(client, path):
     assert int(response["Retry-After"]) > 0
 
 
+def test_an_unreachable_database_gives_503s_and_stored_pages_then_recovers(client):
+    before = client.get(REVIEW)
+    with database_unreachable():
+        stored = client.get(REVIEW)
+        api = client.post("/api/v1/screen", _screen_body(), content_type="application/json")
+        page = client.get("/glossary/")
+        ready = client.get("/readyz")
+        alive = client.get("/healthz")
+    assert (stored.status_code, stored["X-Page-Cache"], stored.content) == (200, "stale", before.content)
+    assert (api.status_code, api.json()["error"]["field"]) == (503, "database")
+    assert page.status_code == 503 and "Back in a moment" in page.content.decode()
+    assert (ready.status_code, alive.status_code) == (503, 200)
+    assert client.get("/glossary/").status_code == 200
+    assert client.post("/api/v1/screen", _screen_body(), content_type="application/json").status_code == 200
+
+
 def test_the_site_recovers_by_itself_when_the_database_is_back(client):
     with database_down():
         assert client.get("/glossary/").status_code == 503
@@ -107,6 +152,9 @@ def test_the_site_recovers_by_itself_when_the_database_is_back(client):
     assert client.get("/glossary/").status_code == 200
     assert client.get("/api/v1/therapies").status_code == 200
     assert client.get(REVIEW).status_code == 200
+    # The bodies the outage tests send are valid: with the database back they are answered.
+    for path, body in (("/api/v1/screen", _screen_body()), ("/api/v1/plan", _plan_body())):
+        assert client.post(path, body, content_type="application/json").status_code == 200, path
 
 
 def test_a_stored_copy_made_before_an_edit_is_not_served_after_recovery(client):
