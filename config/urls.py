@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots-txt"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),

@@ -60,9 +60,11 @@ def admin_user_demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rolled-back tests can reuse row ids, so cached pages must not outlive a test."""
-    from django.core.cache import cache
+    """Rolled-back tests can reuse row ids and generations, so cached pages must not outlive a test."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -23,6 +23,7 @@ from ninja import NinjaAPI, Status, Swagger
 from ninja.openapi.schema import REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
 
+from carechoices.core import strict_json
 from carechoices.screening.limits import InputError, today_in
 
 from .schemas import (
@@ -139,7 +140,9 @@ def read_json(request: HttpRequest) -> Any:
     if request.content_type not in ("application/json", ""):
         raise InputError("body", "Send the request as application/json.")
     try:
-        return json.loads(raw.decode("utf-8"))
+        return strict_json.loads(raw.decode("utf-8"))
+    except strict_json.JSONValueError as exc:
+        raise InputError(exc.path, exc.message) from None
     except UnicodeDecodeError as exc:
         raise InputError("body", "The request body must be UTF-8 encoded JSON.") from exc
     except json.JSONDecodeError as exc:

@@ -75,7 +75,9 @@ def time_paths(client: Any, paths: list[str], requests: int) -> dict[str, list[i
 
 def time_uncached(client: Any, path: str, requests: int) -> dict[str, Any]:
     """Render ``path`` with the page cache emptied before every request: the full render cost."""
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    cache = caches["pages"]  # stored public pages (carechoices.core.pagecache)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

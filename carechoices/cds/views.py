@@ -40,6 +40,7 @@ from carechoices.cds.schemas import (
 )
 from carechoices.cds.screen import RequestProblem, Therapy, answer
 from carechoices.cds.services import SERVICES, discovery
+from carechoices.core import outage, strict_json
 from carechoices.medicines import load_vocabulary
 from carechoices.therapies.compile import live_records
 
@@ -70,10 +71,11 @@ class _NothingFromTheRequest(SafeExceptionReporterFilter):
 
 
 class _BadBody(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, expression: list[str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.expression = expression
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
@@ -117,7 +119,9 @@ def _read_body(request: HttpRequest) -> Any:
     if len(raw) > MAX_BODY_BYTES:
         raise _BadBody(413, f"the request body is over the limit of {MAX_BODY_BYTES // (1024 * 1024)} MiB")
     try:
-        return json.loads(raw.decode("utf-8"))
+        return strict_json.loads(raw.decode("utf-8"))
+    except strict_json.JSONValueError as exc:
+        raise _BadBody(400, f"{exc.path}: {exc.message}", [exc.path]) from None
     except UnicodeDecodeError:
         raise _BadBody(400, "the request body must be UTF-8 encoded JSON") from None
     except json.JSONDecodeError as exc:
@@ -142,6 +146,8 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             return view(request, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - reported without the request's content
+            if outage.is_outage(exc):
+                return outage.unavailable(request)
             stack = "".join(traceback.format_tb(exc.__traceback__))
             logger.error("CDS Hooks %s failed with %s\n%s", request.path, type(exc).__name__, stack)
             return _outcome(500, "exception", "the service failed; nothing of the request was kept")
@@ -205,7 +211,7 @@ def _answer(request: HttpRequest, service) -> HttpResponse:
     try:
         payload = CdsRequest.model_validate(_read_body(request))
     except _BadBody as bad:
-        return _outcome(bad.status, "invalid", bad.message)
+        return _outcome(bad.status, "invalid", bad.message, bad.expression)
     except ValidationError as exc:
         return _validation_problem(exc)
     therapies = live_therapies()
@@ -243,7 +249,7 @@ def feedback_view(request: HttpRequest, service_id: str) -> HttpResponse:
     try:
         feedback = FeedbackRequest.model_validate(_read_body(request))
     except _BadBody as bad:
-        return _outcome(bad.status, "invalid", bad.message)
+        return _outcome(bad.status, "invalid", bad.message, bad.expression)
     except ValidationError as exc:
         return _validation_problem(exc)
     writer = CardWriter(service_id, request.build_absolute_uri("/"))

@@ -6,10 +6,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from carechoices.core.pagecache import PublicPageMixin
+from carechoices.core.routing import SingleChildTypeRouting
 from carechoices.therapies.models import RICH_TEXT_FEATURES, TherapyPage
 
 
-class HomePage(Page):
+class HomePage(PublicPageMixin, SingleChildTypeRouting, Page):
     """The site's front door: what CareChoices is and how to use it."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES)

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -44,6 +45,7 @@ class LoadReport:
     """What a load created; empty lists mean the content was already there."""
 
     created: dict[str, list[str]] = field(default_factory=dict)
+    refused_accounts: tuple[str, ...] = ()  # demo accounts not made: production settings
 
     def add(self, kind: str, name: str) -> None:
         self.created.setdefault(kind, []).append(name)
@@ -73,6 +75,10 @@ def ensure_accounts(report: LoadReport) -> None:
         editors.permissions.add(*missing)
         Group.objects.get(name="Moderators").permissions.add(*snippet_perms)
         report.add("permissions", "snippet editing for Editors and Moderators")
+    if not settings.DEMO_ACCOUNTS_ALLOWED:
+        # Production: the demo's passwords are published in the README.
+        report.refused_accounts = tuple(DEMO_ACCOUNTS)
+        return
     User = get_user_model()
     for username, (password, groups, superuser) in DEMO_ACCOUNTS.items():
         if User.objects.filter(username=username).exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 @receiver(page_published)
@@ -32,16 +32,22 @@ def record_substantive_update(sender, instance, revision=None, **kwargs) -> None
 def _connect_content_version() -> None:
     """Saving anything a review page shows invalidates the cached pages."""
     from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, Site
 
     from carechoices.glossary.models import GlossaryTerm
     from carechoices.people.models import Person
     from carechoices.references.models import Reference
-    from carechoices.therapies.caching import bump_content_version
 
-    for model in (Reference, GlossaryTerm, Person):
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-{model.__name__}-save")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
-    page_published.connect(bump_content_version, dispatch_uid="version-page-published")
+    from .generation import bump
+
+    for model in (Reference, GlossaryTerm, Person, Site):
+        post_save.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-save")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
+    # Any page type: a deleted or moved therapy page changes the index and the home page too.
+    post_delete.connect(bump, sender=Page, dispatch_uid="version-page-delete")
+    page_published.connect(bump, dispatch_uid="version-page-published")
+    page_unpublished.connect(bump, dispatch_uid="version-page-unpublished")
+    post_page_move.connect(bump, dispatch_uid="version-page-moved")
 
 
 _connect_content_version()

@@ -6,7 +6,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from wagtail.models import Page, TaskState
+
+from . import generation
 
 
 @dataclass(frozen=True)
@@ -18,8 +21,26 @@ class SignOff:
     date: datetime.date
 
 
+SIGN_OFF_CACHE_TIMEOUT = 24 * 60 * 60  # correctness comes from the key, not the timeout
+_NONE = "none"
+
+
 def latest_sign_off(page: Page) -> SignOff | None:
-    """The most recent approved review task for ``page``, credited to the reviewer's profile."""
+    """The most recent approved review task for ``page``, credited to the reviewer's profile.
+
+    Cached by the page's live revision and the content generation (a reviewer's profile is
+    content too): an approval of a live revision never changes, only who it is credited to.
+    """
+    key = f"carechoices:sign-off:{page.pk}:{page.live_revision_id}:{generation.current()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == _NONE else cached
+    sign_off = _read_sign_off(page)
+    cache.set(key, _NONE if sign_off is None else sign_off, SIGN_OFF_CACHE_TIMEOUT)
+    return sign_off
+
+
+def _read_sign_off(page: Page) -> SignOff | None:
     state = (
         TaskState.objects.filter(
             status=TaskState.STATUS_APPROVED,
@@ -30,7 +51,7 @@ def latest_sign_off(page: Page) -> SignOff | None:
             # credited to an earlier reviewer.
             revision_id=page.live_revision_id,
         )
-        .select_related("finished_by")
+        .select_related("finished_by__person")
         .order_by("-finished_at")
         .first()
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+from carechoices.references.blocks import ReferenceChooserBlock
 
 from .domain import (
     DESIGN_LABELS,
@@ -74,7 +75,7 @@ class EvidenceEntryBlock(blocks.StructBlock):
         max_length=12, required=False, label="PDQ level (optional check)",
         help_text="Leave empty: it is computed from design and endpoint. If you type one, it must match.",
     )
-    references = blocks.ListBlock(SnippetChooserBlock("references.Reference"), min_num=0, label="Citations")
+    references = blocks.ListBlock(ReferenceChooserBlock(), min_num=0, label="Citations")
 
     class Meta:
         icon = "doc-full"

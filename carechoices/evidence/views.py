@@ -2,10 +2,13 @@
 
 from django.shortcuts import render
 
+from carechoices.core.pagecache import public_page
+
 from .pdq import PDQ_DESIGN_CODES, PDQ_ENDPOINT_CODES, PDQ_SCHEME_TEXT
 from .rubric import rubric_table
 
 
+@public_page
 def how_we_rate(request):
     """Publishes the same tables the rubric code uses, so page and behaviour cannot differ."""
     table = rubric_table()

@@ -2,16 +2,19 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from carechoices.core.pagecache import public_page
 from carechoices.therapies.models import ReviewContributor
 
 from .models import Person
 
 
+@public_page
 def people_index(request):
     """Everyone credited on CareChoices content."""
     return render(request, "people/index.html", {"people": Person.objects.all()})
 
 
+@public_page
 def profile(request, slug: str):
     """One person's profile with the reviews they wrote or reviewed."""
     person = get_object_or_404(Person, slug=slug)

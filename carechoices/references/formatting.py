@@ -112,7 +112,7 @@ _SENTINEL_TO_TAG = {
     _SUP_CLOSE: "</sup>",
     _SUB_OPEN: "<sub>",
     _SUB_CLOSE: "</sub>",
-    _SMALLCAPS_OPEN: '<span style="font-variant:small-caps">',
+    _SMALLCAPS_OPEN: '<span class="small-caps">',  # a class, not a style: the CSP allows no inline style
     _SMALLCAPS_CLOSE: "</span>",
     _UNDERLINE_OPEN: "<u>",
     _UNDERLINE_CLOSE: "</u>",

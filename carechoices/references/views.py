@@ -15,7 +15,7 @@ are included, as on the pages, and marked in every format.
 
 **Caching.** Responses are public (``Cache-Control: public, max-age=300``) with an ``ETag``,
 and ``If-None-Match`` gets a 304. The files are kept in the cache like review pages (see
-``carechoices.therapies.caching``): the key holds the site-wide content version, which any
+``carechoices.editorial.generation``): the key holds the published content generation, which any
 save of a reference and any publish bumps, and the live revisions of the reviews involved, so
 a change shows at the next request.
 """
@@ -87,14 +87,17 @@ def _live_reviews():
     return TherapyPage.objects.live().public()
 
 
-def _cached(key: str, build: Callable[[], str]) -> str:
-    from carechoices.therapies import caching
+EXPORT_CACHE_TIMEOUT = 60 * 60  # correctness comes from the key, not the timeout
 
-    full_key = f"carechoices:reference-export:{key}:{caching.content_version()}"
+
+def _cached(key: str, build: Callable[[], str]) -> str:
+    from carechoices.editorial import generation
+
+    full_key = f"carechoices:reference-export:{key}:{generation.current()}"
     body = cache.get(full_key)
     if body is None:
         body = build()
-        cache.set(full_key, body, caching.TIMEOUT)
+        cache.set(full_key, body, EXPORT_CACHE_TIMEOUT)
     return body
 
 

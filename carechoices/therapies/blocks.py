@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.snippets.blocks import SnippetChooserBlock
 
 from carechoices.plans.domain import DosingProtocol, InvalidProtocol, ScheduleStep
+from carechoices.references.blocks import ReferenceChooserBlock
 from carechoices.references.citations import MARKER
 from carechoices.screening.models import SAFE_WORD, ReferenceInfo, Rule, Timing, Trigger
 
@@ -48,7 +48,7 @@ TIMING_KINDS = [
 
 def citations_block(required: bool = True) -> blocks.ListBlock:
     return blocks.ListBlock(
-        SnippetChooserBlock("references.Reference"),
+        ReferenceChooserBlock(),
         min_num=1 if required else 0,
         label="Citations",
         help_text="The references that support this record.",
@@ -257,7 +257,7 @@ class ContraindicationBlock(blocks.StructBlock):
 class ExpertUseBlock(blocks.StructBlock):
     expert = blocks.CharBlock(max_length=200, help_text="Name as published, e.g. Keith Block")
     credentials = blocks.CharBlock(max_length=100, required=False)
-    source = SnippetChooserBlock("references.Reference", help_text="The book or article.")
+    source = ReferenceChooserBlock(help_text="The book or article.")
     programme = blocks.TextBlock(required=False, help_text="What the programme or approach is.")
     uses = blocks.TextBlock(help_text="How this expert uses the therapy.")
     published_programme = blocks.BooleanBlock(

@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, prefetch_related_objects
 from django.db.models.lookups import StartsWith
 from wagtail.models import PageLogEntry, PageViewRestriction
 
+from carechoices.editorial import generation
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.plans.domain import DosingProtocol
@@ -24,7 +25,6 @@ from carechoices.references.formatting import format_references
 from carechoices.references.models import Reference
 from carechoices.screening.models import ReferenceInfo, TherapyRules
 
-from . import caching
 from .models import RATING_ATTRIBUTES, TherapyPage
 from .record import (
     SECTIONS,
@@ -236,7 +236,7 @@ def live_records() -> dict[str, CompiledReview]:
     change is seen at the next call (one cheap query), with no signal needed.
     """
     pages = list(_public_live().order_by("title").values_list("pk", "live_revision_id"))
-    key = (caching.content_version(), tuple(pages))
+    key = (generation.current(), tuple(pages))
     with _lock:
         cached = _records.get(key)
     if cached is not None:

@@ -24,6 +24,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from carechoices.core.pagecache import PublicPageMixin
+from carechoices.core.routing import SingleChildTypeRouting
+from carechoices.editorial.generation import PerGenerationMap
 from carechoices.evidence import blocks as evidence_blocks
 from carechoices.evidence.rubric import COST_BAND_DESCRIPTIONS
 
@@ -104,7 +107,7 @@ def is_blank_rich_text(value: str | None) -> bool:
     return not strip_tags(value or "").strip()
 
 
-class TherapyIndexPage(Page):
+class TherapyIndexPage(PublicPageMixin, SingleChildTypeRouting, Page):
     """All published reviews."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
@@ -252,31 +255,48 @@ class TherapyPage(RoutablePageMixin, Page):
 
     # Sub-pages ------------------------------------------------------------------------------
     def _render_subpage(self, request, subpage: str):
-        from django.core.cache import cache
-        from django.db.models import prefetch_related_objects
-        from django.http import HttpResponse
-        from django.utils.cache import patch_cache_control
+        from django.db.models import Prefetch, prefetch_related_objects
 
-        from . import caching
+        from carechoices.core.pagecache import mark_public
+
         from .presenters import ReviewPresenter
 
-        key = caching.page_key(self, subpage) if caching.cacheable(request) and self.live else None
-        html = cache.get(key) if key else None
-        if html is None:
-            prefetch_related_objects([self], "review_dates", "ratings", "contributors__person")
-            presenter = ReviewPresenter(self, subpage, url=self.get_url(request))
-            response = self.render(
-                request,
-                template=f"therapies/{subpage.replace('-', '_')}.html",
-                context_overrides={"review": presenter, "subpage": subpage},
-            )
-            if not key:
-                return response
-            html = response.render().content.decode()
-            cache.set(key, html, caching.TIMEOUT)
-        response = HttpResponse(html)
-        patch_cache_control(response, public=True, max_age=300)
-        return response
+        self._use_decoded_streams(request)
+        prefetch_related_objects(
+            [self],
+            "review_dates",
+            "ratings",
+            Prefetch("contributors", queryset=ReviewContributor.objects.select_related("person")),
+        )
+        presenter = ReviewPresenter(self, subpage, url=self.get_url(request))
+        response = self.render(
+            request,
+            template=f"therapies/{subpage.replace('-', '_')}.html",
+            context_overrides={"review": presenter, "subpage": subpage},
+        )
+        return mark_public(request, response) if self.live else response
+
+    def _use_decoded_streams(self, request) -> None:
+        """Take the live revision's streams as already decoded in this process.
+
+        Decoding the streams (every record, its choices and citations) is the largest part of a
+        render; they change only with a new live revision or a library change (the generation).
+        Shared between requests, so templates and presenters treat them as read-only.
+        """
+        if getattr(request, "is_preview", False) or not self.live or not self.live_revision_id:
+            return
+        decoded = _decoded_streams.get((self.pk, self.live_revision_id), self._decode_streams)
+        for name, value in decoded.items():
+            setattr(self, name, value)
+
+    def _decode_streams(self) -> dict:
+        streams = {}
+        for name in STREAM_FIELD_NAMES:
+            value = getattr(self, name)
+            for _block in value:  # iterating decodes every block (and its citations) now
+                pass
+            streams[name] = value
+        return streams
 
     @path("")
     def overview(self, request):
@@ -362,6 +382,10 @@ class TherapyPage(RoutablePageMixin, Page):
         return sorted(
             (d.date for d in self.review_dates.all() if d.kind == "literature-review"), reverse=True
         )
+
+
+STREAM_FIELD_NAMES = tuple(f.name for f in TherapyPage._meta.local_fields if isinstance(f, StreamField))
+_decoded_streams: PerGenerationMap[dict] = PerGenerationMap()
 
 
 class TherapyRating(Orderable):

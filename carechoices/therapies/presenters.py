@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from carechoices.glossary.library import glossary_terms
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
-from carechoices.glossary.models import GlossaryTerm
 from carechoices.plans.domain import DosingProtocol, InvalidProtocol
 from carechoices.references.citations import Citation, PageCitations, cited_keys, number_citations
 from carechoices.references.formatting import format_references
+from carechoices.references.library import reference_library
 from carechoices.references.models import Reference
 from carechoices.screening.wording import days_phrase, mg
 
@@ -172,12 +172,8 @@ class ReviewPresenter:
         self.glossary = GlossaryMarker(self._terms(), id_prefix=f"gloss-{subpage}")
 
     @staticmethod
-    def _terms() -> list[TermInfo]:
-        base = reverse("glossary:index")
-        return [
-            TermInfo(t.slug, t.term, tuple(t.synonym_list), t.definition, f"{base}#term-{t.slug}")
-            for t in GlossaryTerm.objects.all()
-        ]
+    def _terms() -> tuple[TermInfo, ...]:
+        return glossary_terms()
 
     # Navigation ------------------------------------------------------------------------------
     @property
@@ -291,7 +287,7 @@ class ReviewPresenter:
             keys = list(self.numbers)
         else:
             keys = list(dict.fromkeys(self.order.get(self.subpage, [])))
-        library = {r.key: r for r in Reference.objects.filter(key__in=keys)}
+        library = reference_library().by_key
         formatted = {f.id: f.html for f in format_references([library[k].csl_item() for k in keys if k in library])}
         entries = []
         for key in sorted(keys, key=lambda k: self.numbers[k]):

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "carechoices.plans",
     "carechoices.api",
     "carechoices.cds",
+    "csp",
+    "axes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -51,7 +53,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page store, so stored pages get the policy too.
+    "carechoices.core.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and routing: a stored public page needs neither (ADR 11).
+    "carechoices.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,7 +66,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "carechoices.core.middleware.NoStoreForPostsMiddleware",
+    "carechoices.core.outage.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: turns a lockout into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Back-office logins: django-axes counts failures per username and address together, locks that
+# pair out after AXES_FAILURE_LIMIT for AXES_COOLOFF_TIME (hours), and records no more than it
+# needs: no success log, masked form data, nothing written to the logs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "back_office_locked.html"
 
 ROOT_URLCONF = "config.urls"
 
@@ -88,10 +112,70 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'carechoices.sqlite3'}", conn_max_age=60
     )
 }
+# A connection that failed (the database restarted) is replaced at the next request, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wagtail writes revisions and search index rows in one transaction; a busy timeout keeps
-    # a concurrent reader (the demo server) from failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # WAL: readers never wait for a writer. A write waits for another at most the busy timeout,
+    # then fails with "database is locked", which answers 503 (carechoices.core.outage) rather
+    # than holding a worker. IMMEDIATE takes the write lock when a transaction begins, so two
+    # writers cannot deadlock upgrading their read locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+
+# Caches. "pages" holds stored public pages (carechoices.core.pagecache); "default" everything
+# else (Wagtail's site root paths, compiled records, exports). Neither may be the main database:
+# pages must stay readable when it is down (ADR 11). Production keeps both in files shared by
+# the app processes of one machine; here each process has its own memory.
+PAGE_CACHE_TIMEOUT = 7 * 24 * 60 * 60  # a week: copies are checked against the content generation
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
+# Content-Security-Policy (django-csp 4; carechoices.core.csp). Public pages: our own files only,
+# no inline script or style anywhere, nothing framed, forms posted only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The back office (/admin/): Wagtail's admin writes inline scripts and styles, so they are
+# allowed there, and its previews frame our own pages; still nothing from another origin.
+CONTENT_SECURITY_POLICY_BACK_OFFICE = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 # Requests larger than this never reach our code (the screen's own limits are far smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
@@ -137,6 +221,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# load_sample_content creates the demo's accounts (published passwords) only where this is true;
+# production sets it False.
+DEMO_ACCOUNTS_ALLOWED = True
 
 # CDS Hooks: trusted CDS Clients as JSON, issuer → {"jwks_url(s)": ..., "jwks": {...}}. Empty (the
 # demo) turns JWT checking off; set, every service call needs a valid ES384/RS384 JWT. See

@@ -5,6 +5,7 @@ Required environment: ``SECRET_KEY``, ``ALLOWED_HOSTS`` (comma-separated) and no
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -22,9 +23,16 @@ def _required(name: str, hint: str) -> str:
 
 
 DEBUG = False
-SECRET_KEY = _required(
-    "SECRET_KEY", 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
-)
+SECRET_KEY_HINT = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'  # noqa: S105
+MIN_SECRET_KEY_LENGTH = 50  # as Django's own deploy check asks; a shorter key can be guessed
+SECRET_KEY = _required("SECRET_KEY", SECRET_KEY_HINT)
+if len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY has {len(SECRET_KEY)} characters; production needs at least "
+        f"{MIN_SECRET_KEY_LENGTH}, not all the same. {SECRET_KEY_HINT}"
+    )
+# Never the demo's admin/editor/reviewer with published passwords (load_sample_content).
+DEMO_ACCOUNTS_ALLOWED = False
 ALLOWED_HOSTS = [
     host.strip()
     for host in _required(
@@ -39,14 +47,22 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
-# One cache shared by every app process (rendered review pages, the content version that
-# invalidates them). The database is the one service production already has; create the table
-# with `manage.py createcachetable` (part of `make migrate`).
+# Caches in files every app process on this machine shares, never in the main database: stored
+# public pages must outlive a database outage (ADR 11). Each machine may keep its own: a copy is
+# served only while the content generation, read from the database, still matches it.
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")))  # noqa: F405
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "carechoices_cache",
-    }
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / "default"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / "pages"),
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,  # noqa: F405
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

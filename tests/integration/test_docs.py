@@ -49,3 +49,16 @@ def test_readme_names_the_two_commands_and_configuration():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for needle in ("make demo", "make test", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "make bench"):
         assert needle in readme
+
+
+def test_every_environment_variable_the_settings_read_is_in_the_readme():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    names = set()
+    for module in (ROOT / "config" / "settings").glob("*.py"):
+        names.update(re.findall(r'(?:os\.environ\.get|_required)\(\s*"([A-Z][A-Z0-9_]+)"', module.read_text()))
+    assert {"SECRET_KEY", "CACHE_DIR", "SQLITE_BUSY_TIMEOUT_SECONDS"} <= names
+    missing = sorted(name for name in names if f"`{name}`" not in table)
+    assert not missing, f"add these to the README's configuration table: {missing}"

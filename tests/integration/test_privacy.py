@@ -8,7 +8,7 @@ import logging
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 
 from carechoices.cli import main as cli_main
 
@@ -41,7 +41,7 @@ def test_screen_and_plan_store_and_log_nothing(client, capsys, caplog):
     capsys.readouterr()
 
     assert row_counts() == before
-    cached = b"".join(cache._cache.values())  # locmem in tests: pickled values
+    cached = b"".join(b"".join(store._cache.values()) for store in caches.all())  # locmem: pickled values
     assert SECRET_MEDICINE.encode() not in cached and SECRET_CONDITION.encode() not in cached
     logged = "\n".join(r.getMessage() + " " + str(r.args) for r in caplog.records)
     assert SECRET_MEDICINE not in logged and SECRET_CONDITION not in logged

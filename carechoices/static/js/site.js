@@ -14,6 +14,11 @@ document.addEventListener("mouseover", function (event) {
   var gloss = event.target.closest && event.target.closest(".gloss.dismissed");
   if (gloss && !gloss.contains(document.activeElement)) gloss.classList.remove("dismissed");
 });
+// Print buttons (no inline handlers: the Content-Security-Policy allows scripts from files only).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) window.print();
+});
 // Printing shows the professional details too.
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details").forEach(function (d) { d.setAttribute("open", ""); });

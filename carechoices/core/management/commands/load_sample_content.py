@@ -14,6 +14,13 @@ class Command(BaseCommand):
             self.stdout.write("Sample content already loaded; nothing changed.")
         for kind, names in report.created.items():
             self.stdout.write(f"Created {len(names)} {kind}: {', '.join(names)}")
+        if report.refused_accounts:
+            self.stderr.write(
+                f"Refused to create the demo accounts ({', '.join(report.refused_accounts)}): their "
+                "passwords are published and these are production settings. Create real accounts "
+                "with `manage.py createsuperuser`."
+            )
+            return
         self.stdout.write("")
         self.stdout.write("Back office: http://127.0.0.1:8000/admin/")
         for username, (password, groups, superuser) in DEMO_ACCOUNTS.items():

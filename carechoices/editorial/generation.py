@@ -1,0 +1,114 @@
+"""The published content generation: what cached pages and compiled content are keyed by.
+
+A number kept in the database (``PublishedContentState``) that any publish, unpublish, move or
+delete of a page and any save or delete of a reference, glossary term, person or site raises in
+the same transaction (``editorial.signals``). An edit is visible at the next request, no signal
+has to know which pages cite what, and nothing reverts when a cache entry times out or is evicted.
+
+Within a request the generation is read once (:func:`request_scope`); :class:`PerGeneration`
+keeps a value built from the database (the reference library, the glossary) once per
+generation per process.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Generic, TypeVar
+
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+
+STATE_ID = 1
+T = TypeVar("T")
+_request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("content_generation", default=None)
+
+
+def read() -> int:
+    """The generation in the database now (one primary-key query); 0 before any change."""
+    from .models import PublishedContentState
+
+    value = PublishedContentState.objects.filter(pk=STATE_ID).values_list("generation", flat=True).first()
+    return value or 0
+
+
+def current() -> int:
+    """The generation this request works with: read once per request, at its first use."""
+    scope = _request.get()
+    if scope is None:
+        return read()
+    if "generation" not in scope:
+        scope["generation"] = read()
+    return scope["generation"]
+
+
+@contextmanager
+def request_scope(generation: int | None = None) -> Iterator[None]:
+    """Read the generation at most once in this block (``generation`` if already read)."""
+    token = _request.set({} if generation is None else {"generation": generation})
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def bump(**_signal_kwargs) -> None:
+    """A change pages show: every cached page and compiled value made before it is out of date."""
+    from .models import PublishedContentState
+
+    # Microseconds since the epoch, and always above the last value: a generation is never
+    # reused, even if the row was deleted and made again (a flushed database).
+    now = time.time_ns() // 1000
+    updated = PublishedContentState.objects.filter(pk=STATE_ID).update(
+        generation=Greatest(F("generation") + 1, Value(now))
+    )
+    if not updated:
+        PublishedContentState.objects.get_or_create(pk=STATE_ID, defaults={"generation": now})
+    scope = _request.get()
+    if scope is not None:
+        scope.pop("generation", None)  # this request's later reads see its own change
+
+
+class PerGeneration(Generic[T]):
+    """A value built from the database once per content generation, shared by the process."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._value: T | None = None
+
+    def get(self) -> T:
+        generation = current()
+        with self._lock:
+            if self._generation == generation and self._value is not None:
+                return self._value
+        value = self._build()
+        with self._lock:
+            self._generation, self._value = generation, value
+        return value
+
+
+class PerGenerationMap(Generic[T]):
+    """Values by key, each built once per content generation; all are dropped when it changes."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._values: dict = {}
+        self._max_entries = max_entries
+
+    def get(self, key, build: Callable[[], T]) -> T:
+        generation = current()
+        with self._lock:
+            if self._generation == generation and key in self._values:
+                return self._values[key]
+        value = build()
+        with self._lock:
+            if self._generation != generation or len(self._values) >= self._max_entries:
+                self._generation, self._values = generation, {}
+            self._values[key] = value
+        return value
