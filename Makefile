@@ -46,6 +46,10 @@ demo: sample-content ## Install, build the database, load sample content and ser
 	@echo "Serving CareChoices on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	@$(MANAGE) runserver 127.0.0.1:8000
 
+.PHONY: serve
+serve: sample-content ## Serve as production does on http://127.0.0.1:8080: nginx (edge cache) in front of gunicorn
+	@$(RUN) python -m deploy.serve $(SERVE_ARGS)
+
 .PHONY: test
 test: install ## Run the whole suite (unit, integration, browser) on DATABASE_URL (default SQLite)
 	@mkdir -p var test-artifacts

@@ -1,11 +1,13 @@
 """The public "How we rate" page: the rubric, the grades and the PDQ scheme, from the code."""
 
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 
 from .pdq import PDQ_DESIGN_CODES, PDQ_ENDPOINT_CODES, PDQ_SCHEME_TEXT
 from .rubric import rubric_table
 
 
+@cache_control(public=True, max_age=300)
 def how_we_rate(request):
     """Publishes the same tables the rubric code uses, so page and behaviour cannot differ."""
     table = rubric_table()

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "carechoices.api",
     "carechoices.cds",
     "wagtail.contrib.forms",
+    # Purges a CDN (docs/deploy.md) on publish when WAGTAILFRONTENDCACHE is set; idle otherwise.
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",

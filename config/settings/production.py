@@ -49,6 +49,15 @@ CACHES = {
     }
 }
 
+# A CDN in front (docs/deploy.md): its purge API, as Wagtail's frontend cache settings in JSON,
+# e.g. {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+# "BEARER_TOKEN": "...", "ZONEID": "..."}}. Every sub-page of a review is purged on publish
+# (TherapyPage.get_cached_paths); without it the CDN and the edge expire pages by their TTL.
+if os.environ.get("WAGTAILFRONTENDCACHE", "").strip():
+    import json as _json
+
+    WAGTAILFRONTENDCACHE = _json.loads(os.environ["WAGTAILFRONTENDCACHE"])
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
