@@ -73,7 +73,7 @@ lint: install ## ruff and Django's deploy checks
 
 .PHONY: bench
 bench: install ## Measure page render time and queries (ratios against nginx serving the same bytes)
-	@$(RUN) python -m carechoices.bench
+	@$(RUN) python -m bench
 
 .PHONY: copying
 copying: ## Check our content is written in our own words
