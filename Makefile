@@ -75,6 +75,10 @@ lint: install ## ruff and Django's deploy checks
 bench: install ## Measure page render time and queries (ratios against nginx serving the same bytes)
 	@$(RUN) python -m bench
 
+.PHONY: soak
+soak: install ## 60 s x 50 connections through make-serve's stack, then with the database down for 20 s (not part of make test)
+	@$(RUN) python -m bench.soak $(SOAK_ARGS)
+
 .PHONY: copying
 copying: ## Check our content is written in our own words
 	@../shared/tools/check-copying --project . --strict
