@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every query of an anonymous GET may go to a read replica (config/db_router.py).
+    "config.db_router.PublicReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +96,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wagtail writes revisions and search index rows in one transaction; a busy timeout keeps
     # a concurrent reader (the demo server) from failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+# A read replica (PostgreSQL streaming replication): anonymous reads of public content go there,
+# everything else to the primary (config/db_router.py, docs/deploy.md).
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 
 # Requests larger than this never reach our code (the screen's own limits are far smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
