@@ -46,6 +46,10 @@ demo: sample-content ## Install, build the database, load sample content and ser
 	@echo "Serving CareChoices on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	@$(MANAGE) runserver 127.0.0.1:8000
 
+.PHONY: serve
+serve: sample-content ## Serve as production does on http://127.0.0.1:8080: nginx (edge cache) in front of gunicorn
+	@$(RUN) python -m deploy.serve $(SERVE_ARGS)
+
 .PHONY: test
 test: install ## Run the whole suite (unit, integration, browser) on DATABASE_URL (default SQLite)
 	@mkdir -p var test-artifacts
@@ -69,7 +73,11 @@ lint: install ## ruff and Django's deploy checks
 
 .PHONY: bench
 bench: install ## Measure page render time and queries (ratios against nginx serving the same bytes)
-	@$(RUN) python -m carechoices.bench
+	@$(RUN) python -m bench
+
+.PHONY: soak
+soak: install ## 60 s x 50 connections through make-serve's stack, then with the database down for 20 s (not part of make test)
+	@$(RUN) python -m bench.soak $(SOAK_ARGS)
 
 LIGHTHOUSE_DIR := tools/lighthouse
 .PHONY: lighthouse

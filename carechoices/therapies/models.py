@@ -124,6 +124,15 @@ class TherapyIndexPage(PublicPageMixin, SingleChildTypeRouting, Page):
         )
         return context
 
+    def serve(self, request, *args, **kwargs):
+        """Public, so the edge cache may keep it: never a preview or a restricted page."""
+        from django.utils.cache import patch_cache_control
+
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False) and not self.get_view_restrictions().exists():
+            patch_cache_control(response, public=True, max_age=300)
+        return response
+
 
 class TherapyPage(RoutablePageMixin, Page):
     """One therapy review with its sub-pages (research, safety, expert use, professionals, costs).
@@ -254,6 +263,19 @@ class TherapyPage(RoutablePageMixin, Page):
         verbose_name = "therapy review"
 
     # Sub-pages ------------------------------------------------------------------------------
+    # Routes answering something a person entered: never cached, never purged.
+    PERSONAL_ROUTES: ClassVar[frozenset[str]] = frozenset({"check/"})
+
+    @classmethod
+    def public_routes(cls) -> list[str]:
+        """Every routed sub-page that is the same for every reader ("" is the overview)."""
+        routes = dict.fromkeys(str(pattern.pattern) for pattern in cls.get_subpage_urls())
+        return [route for route in routes if route not in cls.PERSONAL_ROUTES]
+
+    def get_cached_paths(self) -> list[str]:
+        """Every public sub-page, for Wagtail's frontend cache purge on publish (a CDN)."""
+        return ["/" + route for route in self.public_routes()]
+
     def _render_subpage(self, request, subpage: str):
         from django.db.models import Prefetch, prefetch_related_objects
 

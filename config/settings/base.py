@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "wagtail.contrib.forms",
+    # Purges a CDN (docs/deploy.md) on publish when WAGTAILFRONTENDCACHE is set; idle otherwise.
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every query of an anonymous GET may go to a read replica (config/db_router.py).
+    "config.db_router.PublicReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page store, so stored pages get the policy too.
     "carechoices.core.csp.SitePolicyMiddleware",
@@ -176,6 +180,14 @@ CONTENT_SECURITY_POLICY_BACK_OFFICE = {
         "frame-ancestors": ["'self'"],
     }
 }
+
+# A read replica (PostgreSQL streaming replication): anonymous reads of public content go there,
+# everything else to the primary (config/db_router.py, docs/deploy.md).
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 
 # Requests larger than this never reach our code (the screen's own limits are far smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576

@@ -65,6 +65,29 @@ CACHES = {
     },
 }
 
+# A CDN in front (docs/deploy.md): its purge API, as Wagtail's frontend cache settings in JSON,
+# e.g. {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+# "BEARER_TOKEN": "...", "ZONEID": "..."}}. Every sub-page of a review is purged on publish
+# (TherapyPage.get_cached_paths); without it the CDN and the edge expire pages by their TTL.
+if os.environ.get("WAGTAILFRONTENDCACHE", "").strip():
+    import json as _json
+
+    WAGTAILFRONTENDCACHE = _json.loads(os.environ["WAGTAILFRONTENDCACHE"])
+
+# Search on OpenSearch (docs/deploy.md) by configuration: OPENSEARCH_URLS (comma-separated) and
+# OPENSEARCH_VERSION (2 or 3, default 2). Needs the opensearch-py client installed. Without it,
+# search stays on the database backend (base settings).
+if os.environ.get("OPENSEARCH_URLS", "").strip():
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch"
+            + os.environ.get("OPENSEARCH_VERSION", "2").strip(),
+            "URLS": [url.strip() for url in os.environ["OPENSEARCH_URLS"].split(",") if url.strip()],
+            "INDEX_PREFIX": os.environ.get("OPENSEARCH_INDEX_PREFIX", "carechoices_"),
+            "TIMEOUT": 5,
+        }
+    }
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

@@ -52,7 +52,8 @@ PURE_MODULES = {
         "carechoices.references.exports.ama",
     ],
     "glossary marking": ["carechoices.glossary.marking"],
-    "benchmark harness": ["carechoices.bench"],
+    "benchmark harness": ["bench"],
+    "production stack tooling": ["deploy.serve", "deploy.processes"],
 }
 
 

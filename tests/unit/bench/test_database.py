@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carechoices.bench.database import SETTINGS_MODULE, redact_url, server_environment
+from bench.database import SETTINGS_MODULE, redact_url, server_environment
 
 
 def test_redact_url_hides_the_password_only() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from carechoices.bench import corpus
-from carechoices.bench.export import (
+from bench import corpus
+from bench.export import (
     SAMPLE,
     corpus_figures,
     corpus_label,
@@ -13,7 +13,7 @@ from carechoices.bench.export import (
     review_phase,
     summarise,
 )
-from carechoices.bench.export_run import StepRecorder, status_kib
+from bench.export_run import StepRecorder, status_kib
 
 STATUS = "Name:\tpython\nVmPeak:\t  300000 kB\nVmHWM:\t  143360 kB\nVmRSS:\t  102400 kB\n"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.bench import __main__ as bench_main
-from carechoices.bench.__main__ import main
-from carechoices.bench.registry import BenchOptions, Measured, Section
+from bench import __main__ as bench_main
+from bench.__main__ import main
+from bench.registry import BenchOptions, Measured, Section
 
 
 def test_main_lists_the_built_in_sections(capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,7 +38,7 @@ def fake_sections() -> list[Section]:
 def test_main_writes_results_for_the_chosen_sections(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bench_main, "register_built_in", fake_sections)
+    monkeypatch.setattr(bench_main, "BUILT_IN", fake_sections())
     output = tmp_path / "bench" / "results.json"
 
     exit_code = main(["--only", "counted", "--requests", "7", "--output", str(output)])
@@ -54,7 +54,7 @@ def test_main_writes_results_for_the_chosen_sections(
 def test_main_exits_1_when_a_section_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bench_main, "register_built_in", fake_sections)
+    monkeypatch.setattr(bench_main, "BUILT_IN", fake_sections())
     output = tmp_path / "results.json"
 
     exit_code = main(["--output", str(output)])
@@ -64,3 +64,10 @@ def test_main_exits_1_when_a_section_failed(
     assert document["sections"]["broken"]["status"] == "failed"
     assert document["sections"]["counted"]["status"] == "measured"
     assert document["environment"]["cpus"] >= 1
+
+
+def test_the_bench_is_tooling_outside_the_shipped_package() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("carechoices.bench") is None
+    assert importlib.util.find_spec("carechoices.medicines.bench") is None

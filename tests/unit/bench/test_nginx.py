@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.bench.nginx import json_post_location, nginx_config
-from carechoices.bench.processes import (
+from bench.nginx import json_post_location, nginx_config
+from deploy.processes import (
     fetch_response,
     free_port,
     local_url,

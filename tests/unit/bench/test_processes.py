@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.bench.processes import fetch, running, tail
+from deploy.processes import fetch, running, tail
 
 
 def alive(pid: int) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from carechoices.bench import read_api
-from carechoices.bench.wrk import WrkFigures
+from bench import read_api
+from bench.wrk import WrkFigures
 
 
 def wrk(rate: float) -> WrkFigures:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from carechoices.bench import registry
-from carechoices.bench.registry import (
+from bench.registry import (
     FAILED,
     MEASURED,
     NOT_AVAILABLE,
@@ -60,13 +57,3 @@ def test_outcomes_without_measurement_carry_no_figures() -> None:
     assert [outcome.as_json()["figures"] for outcome in outcomes] == [{}, {}]
     assert "detail" in outcomes[0].as_json()
     assert "detail" not in outcomes[1].as_json()
-
-
-def test_register_refuses_a_second_section_with_the_same_name(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(registry, "SECTIONS", [])
-    registry.register(Section("fine", "Fine", measured))
-
-    with pytest.raises(ValueError, match="already registered"):
-        registry.register(Section("fine", "Another", measured))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from carechoices.bench import screening
+from bench import screening
 from carechoices.screening.limits import parse_request
 from tests.unit.screening.fakes import FakeVocabulary
 from tests.unit.screening.sample_rules import ALL_THERAPIES

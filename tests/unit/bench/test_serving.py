@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.bench import serving
-from carechoices.bench.registry import SKIPPED, BenchOptions, SectionSkipped
-from carechoices.bench.wrk import WrkFigures
+from bench import serving
+from bench.registry import SKIPPED, BenchOptions, SectionSkipped
+from bench.wrk import WrkFigures
 
 
 def figures(p50: float, p99: float, rate: float, *, timeouts: int = 0) -> WrkFigures:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carechoices.bench.stats import format_ratio, percentile, ratio, summarise_ms
+from bench.stats import format_ratio, percentile, ratio, summarise_ms
 
 
 def test_percentile_uses_nearest_rank() -> None:

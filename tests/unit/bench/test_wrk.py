@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.bench.wrk import (
+from bench.wrk import (
     TIMEOUT_S,
     lua_string,
     parse_wrk_output,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import json
 
-from carechoices.bench import cds
-from carechoices.bench.screening import SCREEN_MEDICINES
-from carechoices.bench.sections import BUILT_IN
+from bench import cds
+from bench.screening import SCREEN_MEDICINES
+from bench.sections import BUILT_IN
 from carechoices.cds import reading
 from carechoices.cds.schemas import CdsRequest
 from carechoices.cds.services import REQUIRED_PREFETCH

@@ -1,4 +1,4 @@
-"""Start and stop the servers the benchmark loads, and talk to them over localhost only.
+"""Start and stop the servers (gunicorn, nginx, wrk) and talk to them over localhost only.
 
 Plain Python, no Django.
 """
@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -25,7 +26,7 @@ def free_port() -> int:
 
 
 def local_url(port: int, path: str) -> str:
-    """An http URL on 127.0.0.1; the benchmark never talks to any other host."""
+    """An http URL on 127.0.0.1; these tools never talk to any other host."""
     return f"http://127.0.0.1:{port}{path}"
 
 
@@ -41,6 +42,38 @@ def fetch(
     return status, content
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer: status, headers (names lower-cased) and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def request(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+) -> Answer:
+    """Send one request to 127.0.0.1 and return the answer, whatever its status."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"only 127.0.0.1 is fetched, not {url}")
+    prepared = urllib.request.Request(  # noqa: S310 - localhost only, checked above
+        url, data=body, headers=dict(headers or {}), method=method
+    )
+    try:
+        with urllib.request.urlopen(prepared, timeout=timeout) as response:  # noqa: S310
+            return Answer(
+                response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+            )
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+
 def fetch_response(
     url: str,
     *,
@@ -50,7 +83,7 @@ def fetch_response(
 ) -> tuple[int, str, bytes]:
     """Like :func:`fetch`, with the response's Content-Type between status and body."""
     if not url.startswith("http://127.0.0.1:"):
-        raise ValueError(f"the benchmark only fetches from 127.0.0.1, not {url}")
+        raise ValueError(f"only 127.0.0.1 is fetched, not {url}")
     request = urllib.request.Request(  # noqa: S310 - localhost only, checked above
         url,
         data=body,

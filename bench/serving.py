@@ -20,18 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from carechoices.bench import database
-from carechoices.bench.nginx import nginx_config
-from carechoices.bench.processes import (
+from bench import database
+from bench.nginx import nginx_config
+from bench.registry import BenchOptions, FigureTable, Measured, Section, SectionSkipped
+from bench.stats import format_ratio, ratio
+from bench.wrk import TIMEOUT_S, WrkFigures, post_script, run_wrk
+from deploy.processes import (
     fetch,
     free_port,
     local_url,
     running,
     wait_until_serving,
 )
-from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section, SectionSkipped
-from carechoices.bench.stats import format_ratio, ratio
-from carechoices.bench.wrk import TIMEOUT_S, WrkFigures, post_script, run_wrk
 
 # Below this many answered requests per connection a wrk run has not reached a steady state.
 FEW_REQUESTS_PER_CONNECTION: Final = 10
@@ -261,7 +261,7 @@ def run(options: BenchOptions) -> Measured:
     prepared = database.prepare(
         rebuild=options.rebuild_database, prepare_named=options.prepare_database
     )
-    from carechoices.bench.render import ldn_paths
+    from bench.render import ldn_paths
 
     return compare_servers(Target(ldn_paths()[0]), options, prepared.url)
 

@@ -8,7 +8,7 @@ index, which the export does not read, is not updated for them); copies go round
 reviews in tree order, so every kind of review is there in the same proportions.
 
 A database is built in a child process (Django is set up once per process, on one database):
-``python -m carechoices.bench.corpus build TARGET COPIES [--source SAMPLE_DB]``. It starts from a
+``python -m bench.corpus build TARGET COPIES [--source SAMPLE_DB]``. It starts from a
 copy of the sample bench database when there is one (else it migrates and loads the sample
 content), writes to ``TARGET.partial`` with fsync off, and renames it into place only when
 complete, so an interrupted build is never mistaken for a finished one. The parent decides
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from carechoices.bench.database import BASE_DIR, VAR_DIR
+from bench.database import BASE_DIR, VAR_DIR
 
 #: How many generated reviews each corpus holds (on top of the sample content's).
 COPIES: Final = (100, 1000)
@@ -138,7 +138,7 @@ def ensure(copies: int, *, rebuild: bool, source: Path | None) -> Prepared:
         if action == BUILD:
             print(f"Building {path} with {copies:,} generated reviews (first run only; a few minutes)…",
                   file=sys.stderr)
-        command = [sys.executable, "-m", "carechoices.bench.corpus", action, str(path), str(copies)]
+        command = [sys.executable, "-m", "bench.corpus", action, str(path), str(copies)]
         if source is not None and source.is_file():
             command += ["--source", str(source)]
         completed = subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -152,7 +152,7 @@ def ensure(copies: int, *, rebuild: bool, source: Path | None) -> Prepared:
 
 # The child process ------------------------------------------------------------------------------
 def _set_up(path: Path) -> None:
-    from carechoices.bench.database import server_environment
+    from bench.database import server_environment
 
     os.environ.update(server_environment(f"sqlite:///{path}"))
     import django
@@ -255,7 +255,7 @@ def migrate(target: Path) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m carechoices.bench.corpus")
+    parser = argparse.ArgumentParser(prog="python -m bench.corpus")
     parser.add_argument("action", choices=[BUILD, MIGRATE])
     parser.add_argument("target", type=Path)
     parser.add_argument("copies", type=int)

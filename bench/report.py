@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from carechoices.bench.registry import MEASURED, BenchOptions, SectionOutcome
+from bench.registry import MEASURED, BenchOptions, SectionOutcome
 
 _STATUS_STYLE = {MEASURED: "green", "skipped": "yellow", "not available": "yellow"}
 

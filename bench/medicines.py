@@ -1,53 +1,14 @@
-"""Sections that call other packages' own benchmarks, when those exist.
-
-``carechoices.medicines.bench.measure()`` measures the vocabulary; a section says "not
-available" (and why) rather than fail when such a module is missing. A package with a benchmark
-of its own can also call :func:`carechoices.bench.registry.register` directly. (The screening
-sections live in ``carechoices.bench.screening``: they need the bench database's live rules.)
-"""
+"""Section "medicines": the vocabulary's own figures (``bench.vocabulary.measure()``)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
-from carechoices.bench.registry import (
-    NOT_AVAILABLE,
-    BenchOptions,
-    FigureTable,
-    Measured,
-    Section,
-    SectionSkipped,
-)
-
-
-def import_optional(module_name: str, attribute: str) -> Callable[..., Any]:
-    """``module_name.attribute``, or SectionSkipped("not available") if it does not exist yet.
-
-    Only the module itself being absent counts as "not available"; an ImportError raised
-    inside an existing module is a bug in it and propagates, so the section shows as failed.
-    """
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name is not None and (
-            module_name == error.name or module_name.startswith(error.name + ".")
-        ):
-            raise SectionSkipped(
-                f"{module_name} not available (not written yet)", status=NOT_AVAILABLE
-            ) from error
-        raise
-    found = getattr(module, attribute, None)
-    if not callable(found):
-        raise SectionSkipped(
-            f"{module_name}.{attribute} not available (the module has no such function)",
-            status=NOT_AVAILABLE,
-        )
-    return found
+from bench.registry import BenchOptions, FigureTable, Measured, Section
 
 
 def flatten(figures: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -90,18 +51,17 @@ def as_measured(title: str, result: Any, notes: list[str] | None = None) -> Meas
 
 
 _MEDICINES_CHILD: Final = (
-    "import json\nfrom carechoices.medicines.bench import measure\nprint(json.dumps(measure()))\n"
+    "import json\nfrom bench.vocabulary import measure\nprint(json.dumps(measure()))\n"
 )
 
 
 def run_medicines(options: BenchOptions) -> Measured:
-    """``carechoices.medicines.bench.measure()``, in a fresh interpreter: the vocabulary's figures.
+    """``bench.vocabulary.measure()``, in a fresh interpreter: the vocabulary's figures.
 
     Its load time and peak memory come from interpreters it starts itself (``VmHWM``, which
     starts afresh at exec). The lookups it times in its own process, so a fresh interpreter
     keeps Django's heap and garbage collector (this process holds over 100 MiB) out of them.
     """
-    import_optional("carechoices.medicines.bench", "measure")  # "not available" if missing
     completed = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
         [sys.executable, "-c", _MEDICINES_CHILD],
         capture_output=True,
@@ -111,10 +71,10 @@ def run_medicines(options: BenchOptions) -> Measured:
     )
     if completed.returncode != 0:
         raise RuntimeError(
-            f"carechoices.medicines.bench.measure() failed:\n{completed.stderr.strip()}"
+            f"bench.vocabulary.measure() failed:\n{completed.stderr.strip()}"
         )
     return as_measured(
-        "Medicine vocabulary (carechoices.medicines.bench)",
+        "Medicine vocabulary (bench.vocabulary)",
         json.loads(completed.stdout.strip().splitlines()[-1]),
         notes=["Run in a fresh interpreter; the figures are that module's own."],
     )

@@ -24,13 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 
-from carechoices.bench import database
-from carechoices.bench.processes import fetch, free_port, local_url, running, wait_until_serving
-from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section
-from carechoices.bench.render import BASELINE_PATH, inspect_path, time_paths
-from carechoices.bench.serving import drain, gunicorn_command, required_binaries
-from carechoices.bench.stats import format_ratio, ratio, summarise_ms
-from carechoices.bench.wrk import WrkFigures, run_wrk
+from bench import database
+from bench.registry import BenchOptions, FigureTable, Measured, Section
+from bench.render import BASELINE_PATH, inspect_path, time_paths
+from bench.serving import drain, gunicorn_command, required_binaries
+from bench.stats import format_ratio, ratio, summarise_ms
+from bench.wrk import WrkFigures, run_wrk
+from deploy.processes import fetch, free_port, local_url, running, wait_until_serving
 
 RECORD_PATH: Final = f"/api/v1/therapies/{database.LDN_SLUG}"
 LIST_PATH: Final = "/api/v1/therapies"

@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from carechoices.bench import database
-from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section
-from carechoices.bench.serving import Target, compare_servers, required_binaries
-from carechoices.bench.stats import format_ratio, ratio, summarise_ms
+from bench import database
+from bench.registry import BenchOptions, FigureTable, Measured, Section
+from bench.serving import Target, compare_servers, required_binaries
+from bench.stats import format_ratio, ratio, summarise_ms
 
 API_PATH: Final = "/api/v1/screen"
 READY_PATH: Final = "/healthz"  # the screen only takes POST; this answers GET once Django is up

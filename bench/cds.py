@@ -21,11 +21,11 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
-from carechoices.bench import database
-from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section, SectionSkipped
-from carechoices.bench.screening import SCREEN_MEDICINES, time_round_robin
-from carechoices.bench.serving import Target, compare_servers
-from carechoices.bench.stats import format_ratio, ratio, summarise_ms
+from bench import database
+from bench.registry import BenchOptions, FigureTable, Measured, Section, SectionSkipped
+from bench.screening import SCREEN_MEDICINES, time_round_robin
+from bench.serving import Target, compare_servers
+from bench.stats import format_ratio, ratio, summarise_ms
 
 PATH: Final = "/cds-services/order-sign"
 READY_PATH: Final = "/healthz"

@@ -1,4 +1,4 @@
-"""One ``carechoices export`` in a fresh interpreter, measured: ``python -m carechoices.bench.export_run DIR``.
+"""One ``carechoices export`` in a fresh interpreter, measured: ``python -m bench.export_run DIR``.
 
 The export section starts this once per corpus with the bench's settings and ``DATABASE_URL``
 in the environment, so each export's memory is its own: ``VmHWM`` (the peak resident set of
@@ -72,7 +72,7 @@ class StepRecorder:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
-    parser = argparse.ArgumentParser(prog="python -m carechoices.bench.export_run")
+    parser = argparse.ArgumentParser(prog="python -m bench.export_run")
     parser.add_argument("directory", type=Path)
     parser.add_argument("--baseline", action="store_true", help="also time json.dumps of the files written")
     arguments = parser.parse_args(argv)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-BASE_DIR: Final = Path(__file__).resolve().parents[2]
+BASE_DIR: Final = Path(__file__).resolve().parents[1]
 VAR_DIR: Final = BASE_DIR / "var"
 BENCH_DATABASE: Final = VAR_DIR / "bench.sqlite3"
-SETTINGS_MODULE: Final = "carechoices.bench.settings"
+SETTINGS_MODULE: Final = "bench.settings"
 LDN_SLUG: Final = "low-dose-naltrexone"
 
 

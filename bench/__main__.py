@@ -1,4 +1,4 @@
-"""``python -m carechoices.bench``: run every section, print the tables, write the JSON."""
+"""``python -m bench``: run every section, print the tables, write the JSON."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-from carechoices.bench.database import VAR_DIR
-from carechoices.bench.registry import FAILED, BenchOptions, run_sections
-from carechoices.bench.report import (
+from bench.database import VAR_DIR
+from bench.registry import FAILED, BenchOptions, run_sections
+from bench.report import (
     load_average,
     print_outcomes,
     results_document,
     write_results,
 )
-from carechoices.bench.sections import register_built_in
+from bench.sections import BUILT_IN
 
 DEFAULT_OUTPUT = VAR_DIR / "bench" / "results.json"
 
@@ -28,7 +28,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line; the defaults keep a full run well under a minute and a half."""
     defaults = BenchOptions()
     parser = argparse.ArgumentParser(
-        prog="python -m carechoices.bench",
+        prog="python -m bench",
         description="Measure CareChoices against same-run baselines (see docs/benchmarks.md).",
     )
     parser.add_argument(
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(arguments: argparse.Namespace, console: Console) -> int:
-    sections = register_built_in()
+    sections = list(BUILT_IN)
     if arguments.list:
         for section in sections:
             console.print(f"{section.name:<12} {section.title}")

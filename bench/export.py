@@ -32,9 +32,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from carechoices.bench import corpus, database
-from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section
-from carechoices.bench.stats import format_ratio, ratio
+from bench import corpus, database
+from bench.registry import BenchOptions, FigureTable, Measured, Section
+from bench.stats import format_ratio, ratio
 
 SAMPLE: Final = "sample"
 #: The goals, seconds of a whole ``carechoices export`` (start-up included), by corpus.
@@ -205,7 +205,7 @@ def summarise(by_corpus: Mapping[str, Mapping[str, Any]], databases: Mapping[str
 def run_child(database_url: str, *, baseline: bool) -> tuple[dict[str, Any], float]:
     """Export the corpus at ``database_url`` in a fresh interpreter; its report and wall time."""
     with tempfile.TemporaryDirectory(prefix="carechoices-bench-export-") as scratch:
-        command = [sys.executable, "-m", "carechoices.bench.export_run", str(Path(scratch) / "export")]
+        command = [sys.executable, "-m", "bench.export_run", str(Path(scratch) / "export")]
         if baseline:
             command.append("--baseline")
         started = time.perf_counter()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from carechoices.medicines.bench import _fresh_process, measure, peak_rss_kib
+from bench.vocabulary import _fresh_process, measure, peak_rss_kib
 
 
 def test_measure_reports_latency_and_size() -> None:

@@ -5,7 +5,7 @@ in a fresh interpreter (a warm process would hide the cost of the first screen),
 a baseline interpreter that only imports the package, so the figures can be read as
 "what loading the vocabulary adds".
 
-    uv run python -m carechoices.medicines.bench
+    uv run python -m bench.vocabulary
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The benchmark's sections and the registry any package can add its own section to.
+"""The benchmark's sections: what each one measured, skipped or failed.
 
 A section is a name, a title and a callable taking :class:`BenchOptions` and returning
 :class:`Measured` figures. A section that cannot run on this machine (a binary is missing, a
@@ -6,8 +6,7 @@ module is not written yet) raises :class:`SectionSkipped` with the reason, so th
 instead of showing a number nobody measured. Any other exception marks the section "failed" and
 the remaining sections still run.
 
-Plain Python: importing this module must not import Django, so pure packages can register a
-section without pulling the web stack in.
+Plain Python: importing this module does not import Django.
 """
 
 from __future__ import annotations
@@ -106,17 +105,6 @@ class Section:
     name: str
     title: str
     run: Callable[[BenchOptions], Measured]
-
-
-SECTIONS: list[Section] = []
-
-
-def register(section: Section) -> Section:
-    """Add ``section`` to the benchmark; names are unique so the JSON keys are too."""
-    if any(existing.name == section.name for existing in SECTIONS):
-        raise ValueError(f"a bench section named {section.name!r} is already registered")
-    SECTIONS.append(section)
-    return section
 
 
 def run_sections(sections: Iterable[Section], options: BenchOptions) -> list[SectionOutcome]:

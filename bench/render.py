@@ -13,9 +13,9 @@ import time
 from collections import Counter
 from typing import Any, Final
 
-from carechoices.bench import database
-from carechoices.bench.registry import BenchOptions, FigureTable, Measured, Section
-from carechoices.bench.stats import format_ratio, ratio, summarise_ms
+from bench import database
+from bench.registry import BenchOptions, FigureTable, Measured, Section
+from bench.stats import format_ratio, ratio, summarise_ms
 
 BASELINE_PATH: Final = "/healthz"
 WARM_UP_REQUESTS: Final = 2  # first renders compile templates and fill Wagtail's caches

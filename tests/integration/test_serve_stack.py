@@ -1,0 +1,230 @@
+"""`make serve`'s stack: nginx's edge cache in front of gunicorn with production settings.
+
+The stack runs on free localhost ports against a SQLite file of its own (built once for this
+module: migrate, the cache table, the sample content), so the edge's behaviour is tested
+whatever database the rest of the suite uses. No timing is asserted: the publish test waits
+for the freshness bound the configuration states, then checks what readers get.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from deploy.processes import request
+from deploy.serve import AppConfig, render_nginx_config, serving
+
+ROOT = Path(__file__).resolve().parents[2]
+LDN = "/therapies/low-dose-naltrexone/"
+TTL_S = 3
+SETTINGS = "tests.support.serve_settings"
+
+
+def manage(database_url: str, settings: str, *args: str, stdin: str | None = None) -> str:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "stack-tests-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('stack-db') / 'site.sqlite3'}"
+    manage(url, "config.settings.dev", "migrate", "--no-input", "-v0")
+    manage(url, SETTINGS, "createcachetable")
+    # The sample content is loaded with development settings, as `make sample-content` does.
+    manage(url, "config.settings.dev", "load_sample_content")
+    return url
+
+
+@pytest.fixture(scope="module")
+def stack(database_url):
+    app = AppConfig(settings=SETTINGS, workers=2, environment={"DATABASE_URL": database_url})
+    # Not under pytest's own temporary folder: nginx's workers (an unprivileged user when the
+    # tests run as root) must be able to reach the prefix, and pytest's folder is private.
+    prefix = Path(tempfile.mkdtemp(prefix="carechoices-edge-"))
+    try:
+        with serving(
+            prefix=prefix, app=app, cache_ttl_s=TTL_S, static_root=prefix / "static",
+            nginx_workers="1",
+        ) as running_stack:
+            yield running_stack
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def review_subpages() -> list[str]:
+    """Every routable sub-page of a review except the personal screen ("check/")."""
+    from carechoices.therapies.models import TherapyPage
+
+    routes = TherapyPage.public_routes()
+    assert {"", "safety/", "references/"} <= set(routes)  # the overview and sub-pages, as today
+    assert "check/" not in routes
+    return [LDN + route for route in routes]
+
+
+PUBLIC_PAGES = ["/", "/therapies/", "/glossary/", "/people/", "/how-we-rate/"]
+
+
+def test_the_template_names_every_field_it_uses(tmp_path):
+    from deploy.serve import EdgeConfig
+
+    config = EdgeConfig(
+        prefix=tmp_path,
+        listen="127.0.0.1:1",
+        app_address="127.0.0.1:2",
+        static_root=tmp_path / "static",
+        media_root=tmp_path / "media",
+        cache_ttl_s=7,
+    )
+    text = render_nginx_config(config)
+    assert "@" not in re.sub(r"#.*", "", text)
+    assert "proxy_cache_valid 200 301 7s;" in text
+    with pytest.raises(ValueError, match="UNKNOWN"):
+        render_nginx_config(config, "listen @UNKNOWN@;")
+    with pytest.raises(ValueError, match="LISTEN"):
+        render_nginx_config(
+            EdgeConfig(tmp_path, "1; evil", "127.0.0.1:2", tmp_path, tmp_path), "listen @LISTEN@;"
+        )
+
+
+@pytest.mark.parametrize("path", [*review_subpages(), *PUBLIC_PAGES])
+def test_public_pages_are_served_from_the_edge_cache(stack, path):
+    first = request(stack.url + path)
+    second = request(stack.url + path)
+
+    assert first.status == 200, first.body[:300]
+    assert second.headers.get("x-cache-status") == "HIT"
+    assert second.body == first.body
+    # What the edge keeps is the same for everyone: no form token, no cookie.
+    assert b"csrfmiddlewaretoken" not in first.body
+    assert "set-cookie" not in first.headers
+
+
+@pytest.mark.parametrize(
+    "path", ["/screen/", LDN + "check/", "/plan/", "/admin/login/", "/healthz"]
+)
+def test_forms_the_back_office_and_health_are_never_cached(stack, path):
+    statuses = [request(stack.url + path).headers.get("x-cache-status") for _ in range(3)]
+
+    assert "HIT" not in statuses
+    assert statuses[-1] in {"MISS", "BYPASS", "EXPIRED"}
+
+
+def form_token(stack, path: str) -> tuple[str, str]:
+    """A CSRF cookie and the form's token, as a browser would get them."""
+    page = request(stack.url + path)
+    cookie = page.headers["set-cookie"].split(";")[0]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
+    return cookie, token.decode()
+
+
+def post_form(stack, path: str, fields: dict[str, str]):
+    cookie, token = form_token(stack, path)
+    body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+    return request(
+        stack.url + path,
+        method="POST",
+        body=body,
+        headers={
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": stack.url + path,
+            "Origin": stack.url,
+        },
+    )
+
+
+def test_screen_results_are_answered_fresh_to_each_post(stack):
+    answers = [
+        post_form(stack, "/screen/", {"medicines": name}) for name in ("tramadol", "ibuprofen")
+    ]
+
+    for answer, name in zip(answers, ("tramadol", "ibuprofen"), strict=True):
+        assert answer.status == 200, answer.body[:500]
+        assert name in html.unescape(answer.body.decode())
+        assert answer.headers.get("x-cache-status") != "HIT"
+        assert "no-store" in answer.headers["cache-control"]
+
+
+def test_api_posts_are_never_cached(stack):
+    answers = [
+        request(
+            stack.url + "/api/v1/screen",
+            method="POST",
+            body=json.dumps({"medicines": [name]}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        for name in ("tramadol", "tramadol", "ibuprofen")
+    ]
+
+    assert [answer.status for answer in answers] == [200, 200, 200]
+    assert all(answer.headers.get("x-cache-status") != "HIT" for answer in answers)
+    assert answers[0].body != answers[2].body
+
+
+def test_signed_in_editors_bypass_the_edge_and_never_fill_it(stack):
+    path = LDN + "research/?asked-by=editor"  # a URL no other test has put in the cache
+    editor = [
+        request(stack.url + path, headers={"Cookie": "sessionid=an-editors-session"})
+        for _ in range(2)
+    ]
+    reader = request(stack.url + path)
+
+    assert [answer.headers.get("x-cache-status") for answer in editor] == ["BYPASS", "BYPASS"]
+    assert reader.headers.get("x-cache-status") == "MISS"  # the editor's answers were not kept
+
+
+PUBLISH = """
+from carechoices.therapies.models import TherapyPage
+page = TherapyPage.objects.get(slug="low-dose-naltrexone")
+page.title = "Low-dose naltrexone (republished)"
+page.save_revision().publish()
+"""
+
+
+def test_a_publish_is_visible_at_the_edge_within_the_cache_ttl(stack, database_url):
+    before = [request(stack.url + LDN) for _ in range(2)]
+    assert before[1].headers.get("x-cache-status") == "HIT"
+    assert b"(republished)" not in before[1].body
+
+    manage(database_url, "config.settings.dev", "shell", stdin=PUBLISH)
+    published_at = time.monotonic()
+    # Past the bound, readers get the new page: the first request after it may still be
+    # answered stale while nginx refreshes the entry in the background; the next is fresh.
+    time.sleep(max(0.0, TTL_S - (time.monotonic() - published_at)) + 0.5)
+    request(stack.url + LDN)
+    seen = b""
+    for _ in range(50):
+        answer = request(stack.url + LDN)
+        if answer.headers.get("x-cache-status") in {"HIT", "MISS", "EXPIRED"}:
+            seen = answer.body
+            break
+        time.sleep(0.1)  # the background refresh has not landed yet: UPDATING/STALE
+
+    assert b"(republished)" in seen
