@@ -124,15 +124,6 @@ class TherapyIndexPage(PublicPageMixin, SingleChildTypeRouting, Page):
         )
         return context
 
-    def serve(self, request, *args, **kwargs):
-        """Public, so the edge cache may keep it: never a preview or a restricted page."""
-        from django.utils.cache import patch_cache_control
-
-        response = super().serve(request, *args, **kwargs)
-        if not getattr(request, "is_preview", False) and not self.get_view_restrictions().exists():
-            patch_cache_control(response, public=True, max_age=300)
-        return response
-
 
 class TherapyPage(RoutablePageMixin, Page):
     """One therapy review with its sub-pages (research, safety, expert use, professionals, costs).
