@@ -19,18 +19,9 @@ from .identifiers import (
     pmc_url,
     pubmed_url,
 )
+from .records import CSL_TYPES
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-CSL_TYPES = {
-    "article-journal",
-    "book",
-    "chapter",
-    "webpage",
-    "report",
-    "paper-conference",
-    "thesis",
-    "article",
-}
 
 
 def validate_citation_key(value: str) -> None:
