@@ -65,3 +65,26 @@ def refuse_to_delete_cited_references(request, instances):
     for key, titles in blocked.items():
         messages.error(request, f"“{key}” is cited by {', '.join(titles)}; remove those citations first.")
     return redirect("wagtailsnippets_references_reference:list")
+
+
+@hooks.register("register_admin_urls")
+def register_reference_import_url():
+    from django.urls import path
+
+    from .admin_import import import_view
+
+    return [path("references/import/", import_view, name="reference_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_reference_import_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .admin_import import PERMISSION
+
+    class ImportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm(PERMISSION)
+
+    return ImportMenuItem("Import references", reverse("reference_import"), icon_name="upload", order=201)
