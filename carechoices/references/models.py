@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
+from .forms import ReferenceForm
 from .identifiers import (
     doi_url,
     normalise_doi,
@@ -62,14 +63,28 @@ class Reference(RevisionMixin, index.Indexed, models.Model):
 
     panels = [
         FieldPanel("key"),
-        FieldPanel("csl"),
+        MultiFieldPanel(
+            [
+                FieldPanel("item_type"),
+                FieldPanel("title"),
+                FieldPanel("authors"),
+                FieldPanel("container"),
+                FieldPanel("year"),
+                FieldPanel("volume"),
+                FieldPanel("issue"),
+                FieldPanel("pages"),
+            ],
+            heading="Publication",
+        ),
         MultiFieldPanel(
             [FieldPanel("doi"), FieldPanel("pmid"), FieldPanel("pmcid"), FieldPanel("url")],
             heading="Identifiers",
         ),
         FieldPanel("verification_note"),
+        MultiFieldPanel([FieldPanel("csl")], heading="Advanced: CSL-JSON", classname="collapsed"),
     ]
     search_fields = [index.SearchField("key"), index.SearchField("title_text")]
+    base_form_class = ReferenceForm
 
     class Meta:
         ordering = ["key"]
