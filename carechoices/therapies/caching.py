@@ -30,7 +30,11 @@ def bump_content_version(**_kwargs) -> None:
 
 
 def page_key(page, subpage: str) -> str:
-    return f"carechoices:review:{page.pk}:{page.live_revision_id}:{subpage}:{content_version()}"
+    # Today's date is part of the key: a page says when its literature review is overdue.
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    return f"carechoices:review:{page.pk}:{page.live_revision_id}:{subpage}:{content_version()}:{today}"
 
 
 def cacheable(request) -> bool:

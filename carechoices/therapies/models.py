@@ -169,6 +169,13 @@ class TherapyPage(RoutablePageMixin, Page):
         "the therapy? Empty = not yet reviewed.",
     )
     keep_reading = StreamField([("link", review_blocks.LinkBlock())], blank=True)
+    literature_review_cycle_months = models.PositiveSmallIntegerField(
+        "full literature review every (months)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="How often the literature is searched again in full, counted from the last full "
+        "literature review under Review dates (24 months unless the topic moves faster or slower).",
+    )
     substantive_update = models.BooleanField(
         default=False,
         verbose_name="This change alters what the review says",
@@ -210,6 +217,7 @@ class TherapyPage(RoutablePageMixin, Page):
     people_panels = [
         InlinePanel("contributors", heading="Authors and reviewers", label="Contributor"),
         InlinePanel("review_dates", heading="Review dates", label="Date"),
+        FieldPanel("literature_review_cycle_months"),
         FieldPanel("substantive_update"),
     ]
     edit_handler = TabbedInterface(
@@ -318,6 +326,14 @@ class TherapyPage(RoutablePageMixin, Page):
         return sorted(
             (d.date for d in self.review_dates.all() if d.kind == "literature-review"), reverse=True
         )
+
+    @property
+    def literature_review_due(self):
+        """When the next full literature review is due, and whether it is overdue (``ReviewDue``)."""
+        from carechoices.editorial.cycle import review_due
+
+        last = self.literature_reviews[0] if self.literature_reviews else None
+        return review_due(last, self.literature_review_cycle_months, timezone.localdate())
 
 
 class TherapyRating(Orderable):

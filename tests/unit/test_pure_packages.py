@@ -54,6 +54,7 @@ PURE_MODULES = {
         "carechoices.references.importing.dedupe",
     ],
     "glossary marking": ["carechoices.glossary.marking"],
+    "literature-review cycle": ["carechoices.editorial.cycle"],
     "benchmark harness": ["carechoices.bench"],
 }
 
