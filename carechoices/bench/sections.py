@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from carechoices.bench import cds, export, hooks, read_api, references_import, render, screening, serving
+from carechoices.bench import (
+    cds,
+    export,
+    hooks,
+    read_api,
+    references_import,
+    render,
+    screening,
+    serving,
+)
 from carechoices.bench.registry import SECTIONS, Section, register
 
 BUILT_IN: tuple[Section, ...] = (

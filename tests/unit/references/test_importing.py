@@ -239,3 +239,21 @@ def test_round_trip_of_our_own_csl_export() -> None:
     assert row.key == "roe2020" and row.record.doi == "10.1234/abc"
     assert row.record.csl == source.csl
     assert json.loads(text)[0]["DOI"] == "10.1234/abc"
+
+
+def test_a_file_of_5000_records_reports_progress_for_each() -> None:
+    from carechoices.bench.references_import import export_file, library
+
+    text, planted = export_file(library(2_000), 5_000)
+    ticks: list[str] = []
+
+    def progress(description: str, total: int):
+        ticks.append(f"{description}: {total}")
+        return lambda: ticks.append("step")
+
+    plan = plan_import([("big.nbib", text.replace("\n", "\r\n").encode("utf-8"))], [], set(), progress=progress)
+    assert ticks[0] == "Checking for duplicates: 5000" and ticks.count("step") == 5000
+    assert len(plan.rows) == 5000 and plan.counts[Status.INVALID] == 0
+    # Against an empty library, only the records the file repeats are duplicates.
+    assert plan.counts[Status.DUPLICATE] == 0
+    assert len({row.key for row in plan.rows}) == 5000
