@@ -111,3 +111,14 @@ def test_unpublished_review_has_no_feed(client, ldn):
     ldn.unpublish()
     assert client.get("/therapies/low-dose-naltrexone/changes/feed/").status_code == 404
     assert ldn.title not in client.get("/changes/feed/").content.decode()
+
+
+def test_bulk_publish_of_a_substantive_draft_without_a_note_is_refused(client, ldn, admin_user_demo):
+    client.force_login(admin_user_demo)
+    client.post(reverse("wagtailadmin_pages:edit", args=[ldn.pk]),
+                page_edit_data(ldn, tagline="A substantive draft.", substantive_update=True))  # a draft: allowed
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={ldn.pk}"
+    response = client.post(url, {"include_descendants": ""}, follow=True)
+    assert any("has no change note" in str(m) for m in response.context["messages"])
+    ldn.refresh_from_db()
+    assert ldn.tagline != "A substantive draft."
