@@ -142,7 +142,8 @@ def _bib_name(name: Name) -> str:
     if name.suffix:
         parts.append(_part(name.suffix))
     if name.given or name.suffix:
-        parts.append(_part(name.given))
+        # "Last, Jr, First" needs a First: an empty one is written "{}" (bibtexparser refuses "Last, Jr, ").
+        parts.append(_part(name.given) if name.given else "{}")
     return ", ".join(parts)
 
 
