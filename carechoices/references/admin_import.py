@@ -95,10 +95,16 @@ def _choices(row) -> list[tuple[str, str]]:
 
 
 def _context(plan: ImportPlan, token: str, elapsed: float, **extra):
+    from .models import Reference
+
+    matched = {row.other for row in plan.rows if row.other and not row.other.startswith("record ")}
+    library = dict(Reference.objects.filter(key__in=matched).values_list("key", "pk")) if matched else {}
     rows = []
     for row in plan.rows:
         shown = describe(row)
         shown["choices"] = _choices(row)
+        if row.other in library:
+            shown["other_url"] = reverse("wagtailsnippets_references_reference:edit", args=[library[row.other]])
         rows.append(shown)
     groups = []
     for status in Status.ORDER:

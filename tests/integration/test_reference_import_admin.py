@@ -35,6 +35,9 @@ def test_editor_previews_then_imports_the_new_records(client, editor):
     assert "Preview: nothing has been written yet" in html
     assert "same DOI 10.1186/s12916-018-1242-0 as bolton2019" in html
     assert "title: the record has no title." in html
+    bolton = Reference.objects.get(key="bolton2019")
+    edit = reverse("wagtailsnippets_references_reference:edit", args=[bolton.pk])
+    assert f'<a href="{edit}" target="_blank" rel="noopener">open bolton2019' in html  # to compare
     assert Reference.objects.count() == before  # the preview writes nothing
     response = client.post(URL, {"step": "confirm", "token": token_of(response)})
     assert response.status_code == 302 and response["Location"] == reverse("wagtailsnippets_references_reference:list")
