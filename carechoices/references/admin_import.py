@@ -4,6 +4,11 @@ The uploaded files are kept in the editor's session between the preview and the 
 (as bytes, base64-encoded) and read again on confirmation, so what is written is exactly what
 was previewed. If the library changed in between (another editor added an entry) the outcomes
 are worked out again and the editor sees the new preview before anything is written.
+
+A large file is checked ``CHUNK`` records per request: each request checks the next part,
+keeps the outcomes so far in the session and answers with a progress page ("2,000 of 5,000
+records checked", a ``<progress>`` bar) that reloads itself with ``<meta http-equiv="refresh">``
+— no JavaScript needed — until the preview is complete.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ SESSION_KEY = "carechoices-reference-import"
 #: Largest upload accepted in one go (all files together).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PERMISSION = "references.add_reference"
+#: Records checked per request; a file with more shows its progress between requests.
+CHUNK = 1000
 #: Up to this many duplicates (or possible duplicates) get a choice each; more get one choice
 #: for the group (a form with thousands of fields is refused by Django's field limit).
 MAX_ROW_CHOICES = 300
@@ -140,10 +147,43 @@ def _stored(request, token: str):
     return files, stored.get("format") or None, stored.get("fingerprint")
 
 
+def _progress_or_preview(request, plan: ImportPlan, token: str, elapsed: float):
+    """The preview when every record is checked; otherwise the progress page for the next part."""
+    stored = request.session[SESSION_KEY]
+    if plan.complete:
+        request.session[SESSION_KEY] = stored | {"fingerprint": _fingerprint(plan), "outcomes": []}
+        return _render(request, "preview.html", _context(plan, token, elapsed))
+    request.session[SESSION_KEY] = stored | {"outcomes": plan.outcomes()}
+    next_url = f"{reverse('reference_import')}?token={token}"
+    return _render(request, "progress.html", {
+        "done": len(plan.rows), "total": plan.total, "next_url": next_url, "files": plan.files,
+    })
+
+
+def _carry_on(request):
+    """GET ?token=…: check the next part of a large import."""
+    token = request.GET.get("token", "")
+    stored = _stored(request, token)
+    if stored is None:
+        messages.error(request, "That import preview has expired; upload the files again.")
+        return redirect("reference_import")
+    files, format_name, _fingerprint_ = stored
+    outcomes = request.session[SESSION_KEY].get("outcomes") or []
+    started = time.perf_counter()
+    try:
+        plan = preview(files, format_name=format_name, until=len(outcomes) + CHUNK, resume=outcomes)
+    except ImportFileError as exc:  # the files were read before; kept for safety
+        messages.error(request, str(exc))
+        return redirect("reference_import")
+    return _progress_or_preview(request, plan, token, time.perf_counter() - started)
+
+
 def import_view(request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     if request.method != "POST":
+        if request.GET.get("token"):
+            return _carry_on(request)
         return _render(request, "upload.html", {"form": UploadForm()})
     step = request.POST.get("step", "preview")
     if step == "preview":
@@ -153,7 +193,7 @@ def import_view(request):
         files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
         started = time.perf_counter()
         try:
-            plan = preview(files, format_name=form.cleaned_data["format"] or None)
+            plan = preview(files, format_name=form.cleaned_data["format"] or None, until=CHUNK)
         except ImportFileError as exc:
             form.add_error("files", str(exc))
             return _render(request, "upload.html", {"form": form}, status=400)
@@ -162,9 +202,8 @@ def import_view(request):
             "token": token,
             "files": [(name, base64.b64encode(data).decode("ascii")) for name, data in files],
             "format": form.cleaned_data["format"],
-            "fingerprint": _fingerprint(plan),
         }
-        return _render(request, "preview.html", _context(plan, token, time.perf_counter() - started))
+        return _progress_or_preview(request, plan, token, time.perf_counter() - started)
     # step == "confirm"
     stored = _stored(request, request.POST.get("token", ""))
     if stored is None:

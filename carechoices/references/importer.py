@@ -54,10 +54,15 @@ def library_entries() -> tuple[list[Entry], set[str]]:
 
 
 def preview(files: Sequence[tuple[str, bytes | str]], *, format_name: str | None = None,
-            progress: ProgressFactory | None = None) -> ImportPlan:
-    """The plan for ``files`` against the current library (raises ``ImportFileError``)."""
+            progress: ProgressFactory | None = None, until: int | None = None,
+            resume: Sequence[Sequence[str]] = ()) -> ImportPlan:
+    """The plan for ``files`` against the current library (raises ``ImportFileError``).
+
+    ``until`` and ``resume`` make a partial plan and carry it on (see ``plan_import``).
+    """
     entries, keys = library_entries()
-    return plan_import(files, entries, keys, format_name=format_name, progress=progress)
+    return plan_import(files, entries, keys, format_name=format_name, progress=progress,
+                       until=until, resume=resume)
 
 
 def default_action(row: ImportRow) -> str:
@@ -99,6 +104,8 @@ def apply(plan: ImportPlan, actions: Mapping[int, str] | None = None, *, skip_in
     Invalid records refuse the import unless ``skip_invalid``. ``check_only`` does every write
     and then rolls back. Raises ``ImportRefused`` with nothing written.
     """
+    if not plan.complete:
+        raise ImportRefused([f"only {len(plan.rows)} of {plan.total} records have been checked"])
     actions = dict(actions or {})
     problems: list[str] = []
     for position, action in actions.items():

@@ -102,3 +102,29 @@ def test_people_without_permission_cannot_import(client, db):
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert client.get(URL).status_code in (302, 403)
+
+
+def test_a_large_file_shows_progress_between_requests_then_the_preview(client, editor, monkeypatch):
+    from carechoices.bench.references_import import export_file, library
+    from carechoices.references import admin_import
+
+    monkeypatch.setattr(admin_import, "CHUNK", 400)
+    text, _ = export_file(library(300), 1_000)
+    client.force_login(editor)
+    before = Reference.objects.count()
+    response = client.post(URL, {"step": "preview", "files": [SimpleUploadedFile("big.nbib", text.encode())]})
+    seen = []
+    while "Checking the records for duplicates" in response.content.decode():
+        html = response.content.decode()
+        done = int(re.search(r'<progress id="import-progress" max="1000" value="(\d+)">', html).group(1))
+        seen.append(done)
+        next_url = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html).group(1)
+        assert f'href="{next_url}">Carry on checking</a>' in html
+        response = client.get(next_url.replace("&amp;", "&"))
+    assert seen == [400, 800]
+    html = response.content.decode()
+    assert "Preview: nothing has been written yet" in html and "1000 records" in html
+    assert Reference.objects.count() == before
+    response = client.post(URL, {"step": "confirm", "token": token_of(response)})
+    assert response.status_code == 302
+    assert Reference.objects.count() == before + 1_000  # a generated file: every record new here

@@ -90,6 +90,15 @@ class ImportRow:
 class ImportPlan:
     rows: list[ImportRow] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (file name, format label)
+    total: int = 0  # records in the files; more than ``len(rows)`` while a plan is partial
+
+    @property
+    def complete(self) -> bool:
+        return len(self.rows) == self.total
+
+    def outcomes(self) -> list[list[str]]:
+        """What ``plan_import(resume=…)`` needs to carry on from this plan without re-checking."""
+        return [[row.status, row.reason, row.other, row.key] for row in self.rows]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -158,12 +167,16 @@ def plan_import(
     format_name: str | None = None,
     progress: Callable[[str, int], Callable[[], None]] | None = None,
     today: datetime.date | None = None,
+    until: int | None = None,
+    resume: Sequence[Sequence[str]] = (),
 ) -> ImportPlan:
     """Read, normalise and classify every record of ``files`` (name, content) without writing.
 
     ``library`` is the library's entries (``dedupe.entry_from_csl``), ``taken_keys`` its keys;
     ``progress(description, total)`` returns a function called once per record classified.
-    Raises ``ImportFileError`` when a file cannot be read at all.
+    ``until`` stops after that many records (a partial plan, for showing progress across
+    requests); ``resume`` is an earlier partial plan's ``outcomes()``, whose records are taken as
+    classified rather than checked again. Raises ``ImportFileError`` when a file cannot be read.
     """
     plan = ImportPlan()
     read: list[tuple[str, SourceRecord]] = []
@@ -171,10 +184,13 @@ def plan_import(
         module, records = read_records(name, data, format_name)
         plan.files.append((name, module.LABEL))
         read += [(name, record) for record in records]
+    plan.total = len(read)
     index = DuplicateIndex(library)
     taken = set(taken_keys)
     step = progress("Checking for duplicates", len(read)) if progress else None
     for position, (name, source) in enumerate(read, start=1):
+        if until is not None and position > until:
+            break
         row = ImportRow(position=position, file=name, line=source.line, hint=source.hint, status="", reason="")
         if source.error is not None:
             row.status, row.field, row.reason = Status.INVALID, source.error[0], source.error[1]
@@ -186,16 +202,22 @@ def plan_import(
             else:
                 row.record, row.warnings = record, record.warnings
                 entry = entry_from_csl(f"record {position}", record.csl, doi=record.doi, pmid=record.pmid, pmcid=record.pmcid)
-                match = index.classify(entry)
-                row.reason, row.other = match.reason, match.other
-                row.status = {
-                    Verdict.NEW: Status.NEW,
-                    Verdict.DUPLICATE: Status.DUPLICATE,
-                    Verdict.POSSIBLE: Status.POSSIBLE,
-                }[match.verdict]
-                if row.status != Status.DUPLICATE:
-                    row.key = _key_for(source.hint, record, taken)
-                    index.add(entry)
+                if position <= len(resume):
+                    row.status, row.reason, row.other, row.key = resume[position - 1][:4]
+                    if row.status != Status.DUPLICATE:
+                        taken.add(row.key)
+                        index.add(entry)
+                else:
+                    match = index.classify(entry)
+                    row.reason, row.other = match.reason, match.other
+                    row.status = {
+                        Verdict.NEW: Status.NEW,
+                        Verdict.DUPLICATE: Status.DUPLICATE,
+                        Verdict.POSSIBLE: Status.POSSIBLE,
+                    }[match.verdict]
+                    if row.status != Status.DUPLICATE:
+                        row.key = _key_for(source.hint, record, taken)
+                        index.add(entry)
         plan.rows.append(row)
         if step:
             step()

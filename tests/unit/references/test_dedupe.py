@@ -110,3 +110,25 @@ TY  - JOUR\nTI  - Another sample\nAU  - Poe, P.\nPY  - 2020\nAN  - 123\nDB  - Pu
     assert plan.rows[1].other == "record 1" and "same title" in plan.rows[1].reason
     assert plan.rows[2].other == "poe2020" and "same PMID 123" in plan.rows[2].reason
     assert plan.counts == {Status.NEW: 1, Status.DUPLICATE: 2, Status.POSSIBLE: 0, Status.INVALID: 0}
+
+
+def test_a_plan_made_in_parts_equals_the_plan_made_at_once() -> None:
+    from carechoices.bench.references_import import export_file, library
+    from carechoices.references.importing.dedupe import entry_from_csl as entry_of
+
+    entries = library(300)
+    text, _ = export_file(entries, 250)
+    lib = [entry_of(f"lib{n}", {"title": e.title, "author": [{"family": f, "given": g} for f, g in e.authors],
+                                "issued": {"date-parts": [[e.year]]}}, pmid=e.pmid) for n, e in enumerate(entries)]
+    whole = plan_import([("f.nbib", text)], lib, set())
+    outcomes: list = []
+    while True:
+        part = plan_import([("f.nbib", text)], lib, set(), until=len(outcomes) + 60, resume=outcomes)
+        assert part.total == 250
+        outcomes = part.outcomes()
+        if part.complete:
+            break
+        assert len(part.rows) == len(outcomes) and len(outcomes) % 60 == 0
+    assert outcomes == whole.outcomes()
+    assert [r.record for r in part.rows] == [r.record for r in whole.rows]
+    assert whole.counts[Status.DUPLICATE] > 0 and whole.counts[Status.POSSIBLE] > 0
