@@ -103,6 +103,7 @@ def review_content(page: TherapyPage, links: PageLinks) -> dict[str, Any]:
         ],
         "contributors": [{"person": c.person.slug, "role": c.role} for c in _ordered(page.contributors.all())],
         "dates": [{"kind": d.kind, "date": d.date.isoformat(), "note": d.note} for d in dates],
+        "literature_review_cycle_months": page.literature_review_cycle_months,
         **{name: stream_data(page, name) for name in STREAM_FIELDS},
     }
 
