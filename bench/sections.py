@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bench import cds, edge, export, medicines, read_api, render, screening, serving
+from bench import (
+    cds,
+    edge,
+    export,
+    medicines,
+    read_api,
+    references_import,
+    render,
+    screening,
+    serving,
+)
 from bench.registry import Section
 
 BUILT_IN: tuple[Section, ...] = (
@@ -15,4 +25,5 @@ BUILT_IN: tuple[Section, ...] = (
     read_api.SECTION,
     export.SECTION,
     cds.SECTION,
+    references_import.SECTION,
 )

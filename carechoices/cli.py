@@ -6,7 +6,8 @@
 It prints the same JSON as ``POST /api/v1/screen`` for the same request. Bad input prints the
 same message as the API, naming the field, and exits with status 2. Nothing is stored or logged.
 ``carechoices export DIR`` and ``carechoices import DIR`` write and read the bulk open data
-(``carechoices.opendata``).
+(``carechoices.opendata``); ``carechoices references import FILE…`` adds references from PubMed,
+RIS, BibTeX or CSL-JSON files (``carechoices.references.cli``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from carechoices.medicines.report import add_vocabulary_parser, run_vocabulary_command
 from carechoices.opendata.cli import add_open_data_parsers, run_open_data_command
+from carechoices.references.cli import add_references_parser, run_references_command
 
 EXIT_BAD_INPUT = 2
 
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=["json", "ics"], default="json")
     add_vocabulary_parser(sub)  # carechoices vocabulary coverage [--format] [--class] [--check]
     add_open_data_parsers(sub)  # carechoices export DIR; carechoices import DIR [--check]
+    add_references_parser(sub)  # carechoices references import FILE… [--dry-run]
     return parser
 
 
@@ -148,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     django.setup()
     if args.command in ("export", "import"):
         return run_open_data_command(args)
+    if args.command == "references":
+        return run_references_command(args)
     from django.db import DatabaseError
 
     from carechoices.screening.limits import InputError

@@ -185,6 +185,16 @@ class RevisionOut(Closed):
     note: str
 
 
+class ChangeOut(Closed):
+    date: str = Field(description="The day it was published (site time zone)")
+    published: str
+    kind: Literal["substantive", "minor"] = Field(
+        description="substantive: what the review says changed; minor: wording, links or typos"
+    )
+    note: str = Field(description="What changed and why, in the editors' words")
+    revision: int
+
+
 class DatesOut(Closed):
     last_update: str | None
     prior_updates: list[str]
@@ -209,6 +219,7 @@ class ReviewOut(TherapySummary):
     glossary_terms: list[str]
     contributors: list[ContributorOut]
     history: list[RevisionOut]
+    changes: list[ChangeOut] = Field(description="The public change log, newest first")
 
 
 class RulesOut(Closed):

@@ -23,6 +23,7 @@ from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import Error as DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from carechoices.editorial import generation as content_generation
@@ -80,6 +81,9 @@ class PublicPageMixin:
 @dataclass(frozen=True)
 class StoredPage:
     generation: int
+    #: The local date it was rendered on: a review says how long until (or since) its next
+    #: literature review is due, so a copy from another day is out of date.
+    day: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
 
@@ -144,7 +148,8 @@ class PublicPageCacheMiddleware:
                 logger.warning("Database unavailable; serving a stored copy of a public page")
                 return stored.response(request, "stale")
             return self.get_response(request)  # the outage handler answers 503
-        if stored is not None and stored.generation == generation:
+        today = timezone.localdate().isoformat()
+        if stored is not None and stored.generation == generation and stored.day == today:
             return stored.response(request, "hit")
         # Read before the view runs: a change committed meanwhile makes this copy out of date.
         with content_generation.request_scope(generation):
@@ -153,6 +158,6 @@ class PublicPageCacheMiddleware:
             headers = tuple(
                 (name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS
             )
-            cache.set(key, StoredPage(generation, headers, response.content))
+            cache.set(key, StoredPage(generation, today, headers, response.content))
             response[STATUS_HEADER] = "miss"
         return response

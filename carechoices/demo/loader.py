@@ -213,6 +213,7 @@ def build_review(data: dict) -> TherapyPage:
         serious_adverse_events_reported=data.get("serious_adverse_events_reported"),
         needs_prescription=data.get("needs_prescription"),
         cost_band=data.get("cost_band", ""),
+        literature_review_cycle_months=data.get("literature_review_cycle_months", 24),
     )
     entries = [{"pdq_code": "", "participants": None, **row} for row in data.get("evidence", [])]
     for row in entries:

@@ -6,23 +6,44 @@ from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+#: The change note of a minor edit published without one.
+MINOR_EDIT_NOTE = "Wording, links or typos corrected; what the review says did not change."
+FIRST_PUBLISHED_NOTE = "First published."
+
 
 @receiver(page_published)
-def record_substantive_update(sender, instance, revision=None, **kwargs) -> None:
-    """A substantive publish makes today the last update; earlier dates become prior updates.
+def record_publication(sender, instance, revision=None, **kwargs) -> None:
+    """Every publication of a review goes into its public change log.
 
-    The flag is cleared on the live page and in the published revision so the next edit starts
-    unticked, and so draft and live stay identical.
+    A substantive publish (the editor ticked "This change alters what the review says") makes
+    today the last update (earlier dates become prior updates) and is logged with the editor's
+    change note; any other publish is logged as a minor edit. The first publication is
+    substantive. The flag and the note are then cleared on the live page and in the published
+    revision, so the next edit starts blank and draft and live stay identical.
     """
+    from carechoices.editorial.models import ReviewChange
     from carechoices.therapies.models import ReviewDate, TherapyPage
 
     page = instance.specific if not isinstance(instance, TherapyPage) else instance
-    if not isinstance(page, TherapyPage) or not page.substantive_update:
+    if not isinstance(page, TherapyPage):
         return
-    today = timezone.localdate()
-    if not page.review_dates.filter(kind="update", date=today).exists():
-        ReviewDate.objects.create(page=page, kind="update", date=today, note="Substantive update")
-    TherapyPage.objects.filter(pk=page.pk).update(substantive_update=False)
+    first = page.first_published_at is not None and page.first_published_at == page.last_published_at
+    substantive = page.substantive_update or first
+    note = (page.change_note or "").strip()
+    ReviewChange.objects.create(
+        page=page,
+        revision=revision,
+        published_at=page.last_published_at or timezone.now(),
+        kind=ReviewChange.SUBSTANTIVE if substantive else ReviewChange.MINOR,
+        note=note or (FIRST_PUBLISHED_NOTE if first else "" if substantive else MINOR_EDIT_NOTE),
+    )
+    if page.substantive_update:
+        today = timezone.localdate()
+        if not page.review_dates.filter(kind="update", date=today).exists():
+            ReviewDate.objects.create(page=page, kind="update", date=today, note="Substantive update")
+    if not (page.substantive_update or page.change_note):
+        return
+    TherapyPage.objects.filter(pk=page.pk).update(substantive_update=False, change_note="")
     page = TherapyPage.objects.get(pk=page.pk)
     if revision is not None:
         revision.content = page.serializable_data()

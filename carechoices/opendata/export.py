@@ -9,8 +9,8 @@ memory from the cached compiled records, for the API's zip. Reviews are compiled
 holds exactly what they say, and nothing of a draft.
 
 What is not exported, and why: block ids and database ids (a page link is written by tree path,
-see ``content.PageLinks``); revision numbers, publishing times and the revision history (they
-belong to one database; content dates are in ``dates``); back-office accounts, workflow and sign-off
+see ``content.PageLinks``); revision numbers, publishing times, the revision history and the change log tied
+to it (they belong to one database; content dates are in ``dates``); back-office accounts, workflow and sign-off
 records, comments; the "substantive update" flag (always cleared once published).
 """
 
@@ -51,7 +51,7 @@ from .progress import Progress, Silent
 from .schema import csl_schema_bytes, csl_schema_licence_bytes, schemas, validator
 
 #: Record fields that belong to one database (ids and times), left out of the export's record.
-DATABASE_ONLY_RECORD_FIELDS = ("revision", "published", "history")
+DATABASE_ONLY_RECORD_FIELDS = ("revision", "published", "history", "changes")
 
 
 class ExportError(Exception):
@@ -103,6 +103,7 @@ def review_content(page: TherapyPage, links: PageLinks) -> dict[str, Any]:
         ],
         "contributors": [{"person": c.person.slug, "role": c.role} for c in _ordered(page.contributors.all())],
         "dates": [{"kind": d.kind, "date": d.date.isoformat(), "note": d.note} for d in dates],
+        "literature_review_cycle_months": page.literature_review_cycle_months,
         **{name: stream_data(page, name) for name in STREAM_FIELDS},
     }
 

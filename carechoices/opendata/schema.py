@@ -145,10 +145,16 @@ def review_content_schema() -> dict[str, Any]:
             "note": _string(_field_length(ReviewDate, "note")),
         })},
     }
+    properties["literature_review_cycle_months"] = {
+        "type": "integer", "minimum": 1, "maximum": 120,
+        "description": "Months between full literature reviews; 24 when absent (exports before it).",
+    }
     for name in STREAM_FIELDS:
         _type, block = single_block(name)
         properties[name] = {"type": "array", "items": block_schema(block)}
-    return _object(properties)
+    schema = _object(properties)
+    schema["required"].remove("literature_review_cycle_months")
+    return schema
 
 
 def review_schema() -> dict[str, Any]:

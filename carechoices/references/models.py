@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
+from .forms import ReferenceForm
 from .identifiers import (
     doi_url,
     normalise_doi,
@@ -19,18 +20,9 @@ from .identifiers import (
     pmc_url,
     pubmed_url,
 )
+from .records import CSL_TYPES
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-CSL_TYPES = {
-    "article-journal",
-    "book",
-    "chapter",
-    "webpage",
-    "report",
-    "paper-conference",
-    "thesis",
-    "article",
-}
 
 
 def validate_citation_key(value: str) -> None:
@@ -71,14 +63,28 @@ class Reference(RevisionMixin, index.Indexed, models.Model):
 
     panels = [
         FieldPanel("key"),
-        FieldPanel("csl"),
+        MultiFieldPanel(
+            [
+                FieldPanel("item_type"),
+                FieldPanel("title"),
+                FieldPanel("authors"),
+                FieldPanel("container"),
+                FieldPanel("year"),
+                FieldPanel("volume"),
+                FieldPanel("issue"),
+                FieldPanel("pages"),
+            ],
+            heading="Publication",
+        ),
         MultiFieldPanel(
             [FieldPanel("doi"), FieldPanel("pmid"), FieldPanel("pmcid"), FieldPanel("url")],
             heading="Identifiers",
         ),
         FieldPanel("verification_note"),
+        MultiFieldPanel([FieldPanel("csl")], heading="Advanced: CSL-JSON", classname="collapsed"),
     ]
     search_fields = [index.SearchField("key"), index.SearchField("title_text")]
+    base_form_class = ReferenceForm
 
     class Meta:
         ordering = ["key"]

@@ -65,3 +65,59 @@ def refuse_to_delete_cited_references(request, instances):
     for key, titles in blocked.items():
         messages.error(request, f"“{key}” is cited by {', '.join(titles)}; remove those citations first.")
     return redirect("wagtailsnippets_references_reference:list")
+
+
+@hooks.register("register_admin_urls")
+def register_reference_import_url():
+    from django.urls import path
+
+    from .admin_import import import_view
+
+    return [path("references/import/", import_view, name="reference_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_reference_import_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .admin_import import PERMISSION
+
+    class ImportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm(PERMISSION)
+
+    return ImportMenuItem("Import references", reverse("reference_import"), icon_name="upload", order=201)
+
+
+def look_alike(reference: Reference):
+    """The library entry this reference duplicates or resembles (the import's rules), if any."""
+    from .importing.dedupe import DuplicateIndex, Verdict, entry_from_csl
+
+    others = Reference.objects.exclude(pk=reference.pk).values_list("key", "csl", "doi", "pmid", "pmcid")
+    index = DuplicateIndex(
+        entry_from_csl(key, csl if isinstance(csl, dict) else {}, doi=doi, pmid=pmid, pmcid=pmcid)
+        for key, csl, doi, pmid, pmcid in others.iterator()
+    )
+    csl = reference.csl if isinstance(reference.csl, dict) else {}
+    match = index.classify(
+        entry_from_csl(reference.key, csl, doi=reference.doi, pmid=reference.pmid, pmcid=reference.pmcid)
+    )
+    return None if match.verdict == Verdict.NEW else match
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def warn_about_look_alikes(request, instance):
+    """Saved, but the editor is told when the library already seems to hold the publication."""
+    if not isinstance(instance, Reference):
+        return None
+    match = look_alike(instance)
+    if match is not None:
+        reason = match.reason.replace(instance.key, "this entry")
+        messages.warning(
+            request,
+            f"Look-alike already in the library: “{instance.key}” is a {match.verdict.value} of "
+            f"“{match.other}” ({reason}). If they are the same publication, cite one and delete the other.",
+        )
+    return None

@@ -17,6 +17,7 @@ from django.db.models.lookups import StartsWith
 from wagtail.models import PageLogEntry, PageViewRestriction
 
 from carechoices.editorial import generation
+from carechoices.editorial.models import ReviewChange
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.plans.domain import DosingProtocol
@@ -28,6 +29,7 @@ from carechoices.screening.models import ReferenceInfo, TherapyRules
 from .models import RATING_ATTRIBUTES, TherapyPage
 from .record import (
     SECTIONS,
+    Change,
     Contributor,
     ExpertUse,
     Grade,
@@ -141,8 +143,13 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
         Grade(b.value["outcome_category"], b.value["cancer_type"], b.value["grade"], b.value.get("reason") or "")
         for b in page.grades
     )
+    changes = tuple(
+        Change(published=c.published_at, date=c.date, kind=c.kind, note=c.note, revision=c.revision_id or 0)
+        for c in ReviewChange.objects.filter(page=page)
+    ) if page.pk else ()
+    notes = {c.revision: c.note for c in changes if c.revision}
     history = tuple(
-        Revision(revision=entry.revision_id or 0, published=entry.timestamp)
+        Revision(revision=entry.revision_id or 0, published=entry.timestamp, note=notes.get(entry.revision_id or 0, ""))
         for entry in PageLogEntry.objects.filter(page=page, action="wagtail.publish").order_by("timestamp", "pk")
     ) if page.pk else ()
     texts = [s.html for s in sections] + [b.value["plain_text"] for b in page.contraindications]
@@ -192,6 +199,7 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
         history=history,
         revision=page.live_revision_id or 0,
         published=page.last_published_at,
+        changes=changes,
     )
 
 

@@ -31,6 +31,16 @@ class TherapyPageForm(WagtailAdminPageForm):
         self._check_grades_match_evidence(cleaned)
         self._check_rating_overrides(cleaned)
         if self._is_publishing():
+            if cleaned.get("substantive_update") and not (cleaned.get("change_note") or "").strip():
+                self.add_error(
+                    "change_note",
+                    ValidationError(
+                        "Say in a sentence or two what changed and why: readers see it under "
+                        "“What changed” (or untick “This change alters what the review says” "
+                        "for a typo fix).",
+                        code="change_note_required",
+                    ),
+                )
             from .citations_check import citation_problems_by_field
 
             for field, problems in citation_problems_by_field(cleaned, self.formsets).items():

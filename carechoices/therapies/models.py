@@ -191,11 +191,26 @@ class TherapyPage(RoutablePageMixin, Page):
         "the therapy? Empty = not yet reviewed.",
     )
     keep_reading = StreamField([("link", review_blocks.LinkBlock())], blank=True)
+    literature_review_cycle_months = models.PositiveSmallIntegerField(
+        "full literature review every (months)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="How often the literature is searched again in full, counted from the last full "
+        "literature review under Review dates (24 months unless the topic moves faster or slower).",
+    )
     substantive_update = models.BooleanField(
         default=False,
         verbose_name="This change alters what the review says",
         help_text="When ticked, publishing makes today the last update and keeps the previous "
-        "date under prior updates. Leave unticked for typo fixes.",
+        "date under prior updates, and needs a change note. Leave unticked for typo fixes.",
+    )
+    change_note = models.CharField(
+        "What changed and why",
+        max_length=500,
+        blank=True,
+        help_text="One or two sentences for readers, shown under “What changed” with today's date "
+        "when you publish, e.g. “Added the 2024 trial of LDN in pancreatic cancer; the rating for "
+        "treatment outcomes is unchanged.” Required when the change alters what the review says.",
     )
 
     search_fields = Page.search_fields + [
@@ -205,7 +220,13 @@ class TherapyPage(RoutablePageMixin, Page):
         index.SearchField("safety_overview"),
     ]
 
-    content_panels = Page.content_panels + [
+    change_panels = [
+        MultiFieldPanel(
+            [FieldPanel("substantive_update"), FieldPanel("change_note")],
+            heading="This change (asked again each time you publish)",
+        ),
+    ]
+    content_panels = change_panels + Page.content_panels + [
         FieldPanel("tagline"),
         FieldPanel("category"),
         FieldPanel("active_ingredients"),
@@ -232,7 +253,7 @@ class TherapyPage(RoutablePageMixin, Page):
     people_panels = [
         InlinePanel("contributors", heading="Authors and reviewers", label="Contributor"),
         InlinePanel("review_dates", heading="Review dates", label="Date"),
-        FieldPanel("substantive_update"),
+        FieldPanel("literature_review_cycle_months"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -339,6 +360,13 @@ class TherapyPage(RoutablePageMixin, Page):
     def references(self, request):
         return self._render_subpage(request, "references")
 
+    @path("changes/feed/")
+    def changes_feed(self, request):
+        """The review's change log as an Atom feed."""
+        from carechoices.editorial.feeds import ReviewChangesFeed
+
+        return ReviewChangesFeed()(request, page=self)
+
     @path("check/")
     def check_for_me(self, request):
         """The personal safety screen for this therapy ("Check it for me")."""
@@ -395,6 +423,24 @@ class TherapyPage(RoutablePageMixin, Page):
         return sorted(
             (d.date for d in self.review_dates.all() if d.kind == "literature-review"), reverse=True
         )
+
+    @cached_property
+    def public_changes(self):
+        """The change log for readers: substantive updates and minor edits, newest first."""
+        from types import SimpleNamespace
+
+        changes = list(self.changes.all()) if self.pk else []
+        return SimpleNamespace(
+            updates=[c for c in changes if not c.is_minor], minor=[c for c in changes if c.is_minor]
+        )
+
+    @property
+    def literature_review_due(self):
+        """When the next full literature review is due, and whether it is overdue (``ReviewDue``)."""
+        from carechoices.editorial.cycle import review_due
+
+        last = self.literature_reviews[0] if self.literature_reviews else None
+        return review_due(last, self.literature_review_cycle_months, timezone.localdate())
 
 
 STREAM_FIELD_NAMES = tuple(f.name for f in TherapyPage._meta.local_fields if isinstance(f, StreamField))

@@ -197,6 +197,26 @@ class Revision:
         return {"revision": self.revision, "published": self.published.isoformat(), "note": self.note}
 
 
+@dataclass(frozen=True)
+class Change:
+    """One entry of the public change log: a publication and, in the editors' words, what changed."""
+
+    published: datetime.datetime
+    date: datetime.date
+    kind: str  # "substantive" | "minor"
+    note: str
+    revision: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "published": self.published.isoformat(),
+            "kind": self.kind,
+            "note": self.note,
+            "revision": self.revision,
+        }
+
+
 def _trigger_json(trigger: Trigger) -> dict[str, str]:
     return {"kind": trigger.kind, "value": trigger.value}
 
@@ -275,6 +295,7 @@ class ReviewRecord:
     history: tuple[Revision, ...]
     revision: int
     published: datetime.datetime | None
+    changes: tuple[Change, ...] = ()  # newest first
     _json: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -335,6 +356,7 @@ class ReviewRecord:
             "glossary_terms": list(self.glossary_terms),
             "contributors": [c.to_json() for c in self.contributors],
             "history": [h.to_json() for h in self.history],
+            "changes": [c.to_json() for c in self.changes],
         }
         self._json.update(data)
         return self._json

@@ -23,7 +23,7 @@ def dangling_citations(page) -> list[str]:
 
 @hooks.register("before_bulk_action")
 def refuse_bulk_publish_with_dangling_citations(request, action_type, objects, action_class_instance):
-    """Bulk publishing bypasses the page form, so it gets the same citation check here."""
+    """Bulk publishing bypasses the page form, so it gets the same checks here (citations, change note)."""
     from .models import TherapyPage
 
     if action_type != "publish":
@@ -36,6 +36,11 @@ def refuse_bulk_publish_with_dangling_citations(request, action_type, objects, a
         draft = specific.get_latest_revision_as_object()
         for problem in dangling_citations(draft):
             problems.append(f"{specific.title}: {problem}")
+        if draft.substantive_update and not (draft.change_note or "").strip():
+            problems.append(
+                f"{specific.title}: this change alters what the review says but has no change note; "
+                "edit the review and say what changed and why before publishing."
+            )
     if not problems:
         return None
     for problem in problems:

@@ -38,7 +38,8 @@ def test_editor_submits_and_reviewer_approves_then_public_page_updates(client, l
     # The editor drafts a substantive change and submits it for review.
     client.force_login(editor)
     assert client.get(edit_url(ldn)).status_code == 200
-    response = submit(client, ldn, tagline="An updated one-line summary.", substantive_update=True)
+    response = submit(client, ldn, tagline="An updated one-line summary.", substantive_update=True,
+                      change_note="Rewrote the one-line summary.")
     assert response.status_code == 302, response.content.decode()[:2000]
     ldn.refresh_from_db()
     assert ldn.revisions.count() == revisions_before + 1

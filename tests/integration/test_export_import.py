@@ -165,6 +165,25 @@ def test_page_links_travel_by_tree_path_and_come_back_as_new_ids(tmp_path):
     assert build_export().files == first.files
 
 
+def test_the_literature_review_cycle_travels_and_defaults_when_absent(tmp_path):
+    from carechoices.therapies.models import TherapyPage
+
+    ldn = TherapyPage.objects.get(slug="low-dose-naltrexone")
+    ldn.literature_review_cycle_months = 12
+    ldn.save_revision().publish()
+    _forget_compiled_records()
+    export = build_export()
+    assert json.loads(export.files[LDN])["content"]["literature_review_cycle_months"] == 12
+    write_export(tmp_path / "cycle", export)
+    # An export made before the field existed is still read, with the default cycle.
+    _rewrite(tmp_path / "cycle", "reviews/melatonin.json",
+             lambda data: data["content"].pop("literature_review_cycle_months"))
+    _empty_database()
+    import_export(tmp_path / "cycle")
+    assert TherapyPage.objects.get(slug="low-dose-naltrexone").literature_review_cycle_months == 12
+    assert TherapyPage.objects.get(slug="melatonin").literature_review_cycle_months == 24
+
+
 def test_import_refuses_a_database_that_holds_reviews(exported, capsys):
     assert main(["import", str(exported)]) == 2
     err = capsys.readouterr().err

@@ -59,7 +59,8 @@ def page_edit_data(page: TherapyPage, **changes: Any) -> dict[str, str]:
             data.update(block_data(field.stream_block, value, name))
         elif isinstance(field, RichTextField):
             data[name] = rich_text(changes.get(name, getattr(page, name)) or "<p></p>")
-    for name in ("title", "slug", "tagline", "category", "active_ingredients", "seo_title", "search_description"):
+    for name in ("title", "slug", "tagline", "category", "active_ingredients", "seo_title", "search_description",
+                 "literature_review_cycle_months", "change_note"):
         data[name] = changes.get(name, getattr(page, name))
     if changes.get("substantive_update", page.substantive_update):
         data["substantive_update"] = "on"

@@ -50,8 +50,12 @@ PURE_MODULES = {
         "carechoices.references.exports.ris",
         "carechoices.references.exports.bibtex",
         "carechoices.references.exports.ama",
+        "carechoices.references.records",
+        "carechoices.references.importing",
+        "carechoices.references.importing.dedupe",
     ],
     "glossary marking": ["carechoices.glossary.marking"],
+    "literature-review cycle": ["carechoices.editorial.cycle"],
     "benchmark harness": ["bench"],
     "production stack tooling": ["deploy.serve", "deploy.processes"],
 }

@@ -313,3 +313,10 @@ def test_any_records_give_one_parsable_entry_each(stored: list[dict[str, Any]]) 
         title = item.csl.get("title")
         if isinstance(title, str) and title.strip():
             assert "title" in entry.fields_dict
+
+
+def test_a_name_with_a_suffix_and_no_given_name_parses() -> None:
+    item = export_item({"id": "a", "type": "book", "title": "T", "author": [{"family": "King", "suffix": "Jr"}]}, 1)
+    (entry,) = parse(bibtex.export([item])).entries
+    (name,) = entry.fields_dict["author"].value
+    assert (name.last, name.jr) == (["King"], ["Jr"])
