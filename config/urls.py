@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from carechoices.api.api import api
 from carechoices.core import views as core_views
+from carechoices.core.pagecache import public_page
 from carechoices.editorial.feeds import SiteChangesFeed
 from carechoices.evidence import views as evidence_views
 from carechoices.plans import views as plan_views
@@ -24,7 +25,7 @@ urlpatterns = [
     path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),
     path("how-we-rate/", evidence_views.how_we_rate, name="how-we-rate"),
-    path("changes/feed/", SiteChangesFeed(), name="changes-feed"),
+    path("changes/feed/", public_page(SiteChangesFeed()), name="changes-feed"),
     path("plan/", plan_views.plan_page, name="plan"),
     re_path(r"^plan/(?P<fmt>calendar|pdf)/$", plan_views.plan_download, name="plan-download"),
     # Citation exports: /references/export.<fmt> and <review path>/references/export.<fmt>.

@@ -1,6 +1,6 @@
 """gunicorn settings for CareChoices behind nginx (``gunicorn -c deploy/gunicorn.conf.py``).
 
-Worker class and count come from measurement on a 2-CPU machine (docs/adr/0012-gunicorn-workers.md):
+Worker class and count come from measurement on a 2-CPU machine (docs/adr/0015-gunicorn-workers.md):
 gthread workers, one per CPU plus one, four threads each. nginx buffers slow clients, so no
 worker waits on a slow reader; the threads keep a worker answering while one of its requests
 waits on the database. Every value can be overridden from the environment.

@@ -60,8 +60,9 @@ def _connect_content_version() -> None:
     from carechoices.references.models import Reference
 
     from .generation import bump
+    from .models import ReviewChange
 
-    for model in (Reference, GlossaryTerm, Person, Site):
+    for model in (Reference, GlossaryTerm, Person, Site, ReviewChange):
         post_save.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-save")
         post_delete.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
     # Any page type: a deleted or moved therapy page changes the index and the home page too.

@@ -654,12 +654,13 @@ def ratings_bar_svg(
             f'height="{_BAR_HEIGHT}" fill="none" stroke="{AXIS_COLOUR}"{dash}/>'
         )
         if score:
-            # Geometry in attributes and in an inline style: a page's own CSS for a class of the
-            # same name (".bar { width: … }") once drew every bar 0 px wide.
+            # Geometry in attributes, under a class no page style uses: a site-wide ".bar
+            # { width: … }" once drew every bar 0 px wide. (No inline style: the pages' CSP
+            # forbids style attributes; the browser tests check the drawn width.)
             width = score * _BAR_POINT
             parts.append(
                 f'<rect class="rating-bar" x="{_BAR_LEFT}" y="{bar_top}" width="{width}" '
-                f'height="{_BAR_HEIGHT}" fill="{BAR_COLOUR}" style="width:{width}px;height:{_BAR_HEIGHT}px"/>'
+                f'height="{_BAR_HEIGHT}" fill="{BAR_COLOUR}"/>'
             )
         parts.append(
             f'<text class="value" x="{_BAR_LEFT + _BAR_TRACK + 10}" y="{bar_top + _BAR_FONT}">'

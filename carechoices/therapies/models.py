@@ -363,9 +363,11 @@ class TherapyPage(RoutablePageMixin, Page):
     @path("changes/feed/")
     def changes_feed(self, request):
         """The review's change log as an Atom feed."""
+        from carechoices.core.pagecache import mark_public
         from carechoices.editorial.feeds import ReviewChangesFeed
 
-        return ReviewChangesFeed()(request, page=self)
+        response = ReviewChangesFeed()(request, page=self)
+        return mark_public(request, response) if self.live else response
 
     @path("check/")
     def check_for_me(self, request):
@@ -429,7 +431,8 @@ class TherapyPage(RoutablePageMixin, Page):
         """The change log for readers: substantive updates and minor edits, newest first."""
         from types import SimpleNamespace
 
-        changes = list(self.changes.all()) if self.pk else []
+        # Kept per content generation: a publish writes the log and raises the generation.
+        changes = _change_logs.get(self.pk, lambda: list(self.changes.all())) if self.pk else []
         return SimpleNamespace(
             updates=[c for c in changes if not c.is_minor], minor=[c for c in changes if c.is_minor]
         )
@@ -445,6 +448,7 @@ class TherapyPage(RoutablePageMixin, Page):
 
 STREAM_FIELD_NAMES = tuple(f.name for f in TherapyPage._meta.local_fields if isinstance(f, StreamField))
 _decoded_streams: PerGenerationMap[dict] = PerGenerationMap()
+_change_logs: PerGenerationMap[list] = PerGenerationMap()
 
 
 class TherapyRating(Orderable):

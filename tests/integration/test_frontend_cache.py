@@ -17,6 +17,15 @@ def test_publishing_a_review_purges_every_public_sub_page_and_never_the_screen(l
 
     ldn.save_revision().publish()
 
-    routes = ("", "research/", "safety/", "expert-use/", "professionals/", "costs/", "references/")
+    routes = (
+        "",
+        "research/",
+        "safety/",
+        "expert-use/",
+        "professionals/",
+        "costs/",
+        "references/",
+        "changes/feed/",
+    )
     assert sorted(RecordingBackend.purged) == sorted(ldn.full_url + route for route in routes)
 

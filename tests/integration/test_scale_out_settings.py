@@ -20,7 +20,7 @@ def production_settings(extra: dict[str, str]) -> dict:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OPENSEARCH", "DATABASE_REPLICA", "WAGTAILFRONTENDCACHE"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "s" * 60,
+        "SECRET_KEY": "scale-out-test-" + "0123456789abcdef" * 4,
         "ALLOWED_HOSTS": "example.org",
         **extra,
     }

@@ -513,8 +513,8 @@ def test_ratings_bar_fits_a_phone_with_13_unit_text_and_wraps_long_labels() -> N
 
 def test_ratings_bar_width_cannot_be_overridden_by_a_page_class() -> None:
     # A site-wide ".bar { width: … }" once drew every bar 0 px wide: bars carry a class no page
-    # style uses, and their width in an inline style as well as in the attribute.
+    # style uses, with their width in the attribute and no inline style (the CSP forbids it).
     root = parse_svg(ratings_bar_svg([("Safety", 3)]))
     bar = root.find(".//svg:rect[@class='rating-bar']", NS)
     assert root.find(".//*[@class='bar']") is None
-    assert bar.get("width") == "150" and "width:150px" in bar.get("style")
+    assert bar.get("width") == "150" and bar.get("style") is None
