@@ -51,14 +51,14 @@ def test_no_public_page_breaks_the_policy(page: Page) -> None:
 def test_scripts_and_styles_still_work_under_the_policy(page: Page) -> None:
     _watch(page)
     page.goto(LDN)
-    # Styles from our own file: a rating's bar is drawn to its score (a data attribute, not a style).
-    bar = page.locator(".bar[data-score]").first
+    # A rating's bar is drawn to its score (SVG geometry attributes, no style attribute).
+    bar = page.locator(".ratings-chart rect.rating-bar").first
     expect(bar).to_be_visible()
     assert bar.bounding_box()["width"] > 0
     # site.js runs: Escape dismisses a glossary definition opened by focus.
-    term = page.locator("a.gloss-term").first
+    term = page.locator("button.gloss-term").first
     term.focus()
-    definition = page.locator(f"span.gloss-def#{term.get_attribute('aria-describedby')}")
+    definition = page.locator(f"span#{term.get_attribute('aria-describedby')}")
     expect(definition).to_be_visible()
     page.keyboard.press("Escape")
     expect(definition).to_be_hidden()
