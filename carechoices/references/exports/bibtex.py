@@ -140,8 +140,10 @@ def _bib_name(name: Name) -> str:
         return f"{{{latex(name.given)}}}"
     parts = [_part(family)]
     if name.suffix:
-        parts.append(_part(name.suffix))
-    if name.given or name.suffix:
+        # "Last, Jr, First" is BibTeX's only form with a suffix; an empty first part is an
+        # empty group, as a trailing ", " is a parse error.
+        parts += [_part(name.suffix), _part(name.given) if name.given else "{}"]
+    elif name.given:
         parts.append(_part(name.given))
     return ", ".join(parts)
 
