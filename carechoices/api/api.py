@@ -17,13 +17,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.debug import sensitive_variables
 from ninja import NinjaAPI, Status, Swagger
 from ninja.openapi.schema import REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
 
-from carechoices.core import strict_json
+from carechoices.core import outage, strict_json
 from carechoices.screening.limits import InputError, today_in
 
 from .schemas import (
@@ -85,6 +86,15 @@ api = CareChoicesAPI(
     # Our own copy of Swagger UI (ninja/static/ninja/); no online validator badge.
     docs=Swagger(settings={"validatorUrl": None}),
 )
+
+
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """503 JSON with Retry-After, in development too (ninja answers a traceback under DEBUG)."""
+    return outage.unavailable(request)
+
+
+api.add_exception_handler(OperationalError, _database_unavailable)
+api.add_exception_handler(InterfaceError, _database_unavailable)
 
 REQUEST_EXAMPLES: dict[str, Callable[[datetime.date], dict[str, Any]]] = {
     REF_TEMPLATE.format(model="ScreenRequestIn"): screen_request_examples,

@@ -209,3 +209,12 @@ def test_an_outage_outside_a_view_also_answers_503(rf):
         raise ValueError("a bug, not an outage")
     except ValueError:
         assert server_error(rf.get("/")).status_code == 500
+
+
+def test_the_api_answers_503_in_development_too(client, settings):
+    """Under DEBUG, ninja would answer a traceback; the outage handler comes first."""
+    settings.DEBUG = True
+    with database_down():
+        response = client.get("/api/v1/therapies")
+    assert response.status_code == 503
+    assert response.json()["error"]["field"] == "database"

@@ -85,3 +85,19 @@ def test_cds_feedback_names_an_oversized_integer(client):
     response = _post(client, "/cds-services/order-sign/feedback", body)
     assert response.status_code == 400, response.content[:300]
     assert response.json()["issue"][0]["expression"] == ["feedback[0].outcomeTimestamp"]
+
+
+@pytest.mark.parametrize("number", [HUGE_INTEGER, "NaN", "Infinity", "1e999999"])
+@pytest.mark.parametrize(
+    ("path", "form", "field"),
+    [
+        ("/screen/", {"medicines": "tramadol"}, "dose_mg"),
+        ("/therapies/low-dose-naltrexone/check/", {"medicines": "tramadol"}, "dose_mg"),
+        ("/plan/", {"therapy": "low-dose-naltrexone", "start_date": "2030-01-01"}, "start_dose_mg"),
+    ],
+)
+def test_forms_show_an_error_next_to_a_number_they_cannot_take(client, path, form, field, number):
+    response = client.post(path, {**form, field: number})
+    assert response.status_code in (200, 400)  # the form again with its error, never a 500
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
