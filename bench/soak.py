@@ -347,6 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fault-start", type=int, default=20, help="second the fault starts")
     parser.add_argument("--fault-duration", type=int, default=20, help="seconds it lasts (20)")
     parser.add_argument("--skip-fault", action="store_true", help="only the clean run")
+    parser.add_argument(
+        "--prepare-database",
+        action="store_true",
+        help="migrate and load the sample content into the DATABASE_URL you set",
+    )
     arguments = parser.parse_args(argv)
 
     from bench import database
@@ -355,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from deploy.serve import AppConfig, serving
 
     wrk = required_binaries()["wrk"]
-    prepared = database.prepare()
+    prepared = database.prepare(prepare_named=arguments.prepare_database)
     paths = ldn_paths()
     from django.db import connections
 

@@ -139,6 +139,7 @@ class Stack:
     app_url: str
     prefix: Path
     cache_ttl_s: int
+    app_pid: int  # gunicorn's master, leader of its own process group
 
 
 def gunicorn_command() -> list[str]:
@@ -192,7 +193,7 @@ def serving(
         command = [nginx, "-c", str(conf), "-p", str(prefix), "-e", str(edge_log)]
         with running(command, log=prefix / "nginx.out", cwd=prefix) as edge:
             wait_until_serving(edge, f"{edge_url}/healthz", log=edge_log)
-            yield Stack(edge_url, app_url, prefix, cache_ttl_s)
+            yield Stack(edge_url, app_url, prefix, cache_ttl_s, gunicorn.pid)
 
 
 def prepare(app: AppConfig) -> None:

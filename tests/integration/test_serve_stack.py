@@ -8,11 +8,13 @@ for the freshness bound the configuration states, then checks what readers get.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -62,20 +64,26 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="module")
-def stack(database_url):
+@contextlib.contextmanager
+def started_stack(database_url: str, ttl_s: int = TTL_S):
     app = AppConfig(settings=SETTINGS, workers=2, environment={"DATABASE_URL": database_url})
     # Not under pytest's own temporary folder: nginx's workers (an unprivileged user when the
     # tests run as root) must be able to reach the prefix, and pytest's folder is private.
     prefix = Path(tempfile.mkdtemp(prefix="carechoices-edge-"))
     try:
         with serving(
-            prefix=prefix, app=app, cache_ttl_s=TTL_S, static_root=prefix / "static",
+            prefix=prefix, app=app, cache_ttl_s=ttl_s, static_root=prefix / "static",
             nginx_workers="1",
         ) as running_stack:
             yield running_stack
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(database_url):
+    with started_stack(database_url) as running_stack:
+        yield running_stack
 
 
 def review_subpages() -> list[str]:
@@ -228,3 +236,19 @@ def test_a_publish_is_visible_at_the_edge_within_the_cache_ttl(stack, database_u
         time.sleep(0.1)  # the background refresh has not landed yet: UPDATING/STALE
 
     assert b"(republished)" in seen
+
+
+def test_with_the_application_down_readers_get_the_cached_pages(database_url):
+    with started_stack(database_url, ttl_s=1) as own_stack:
+        pages = [LDN, LDN + "safety/", "/glossary/"]
+        cached = {path: request(own_stack.url + path).body for path in pages}
+        os.killpg(own_stack.app_pid, signal.SIGKILL)  # gunicorn, started by this test
+        time.sleep(3)  # every entry is past its freshness now (nginx counts whole seconds)
+
+        for path in pages:
+            answer = request(own_stack.url + path)
+            assert answer.status == 200
+            assert answer.body == cached[path]
+            assert answer.headers.get("x-cache-status") in {"STALE", "UPDATING"}
+        # What needs the application is not answered from any cache.
+        assert request(own_stack.url + "/screen/").status == 502
