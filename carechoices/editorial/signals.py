@@ -53,7 +53,7 @@ def record_publication(sender, instance, revision=None, **kwargs) -> None:
 def _connect_content_version() -> None:
     """Saving anything a review page shows invalidates the cached pages."""
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
 
     from carechoices.glossary.models import GlossaryTerm
     from carechoices.people.models import Person
@@ -62,7 +62,8 @@ def _connect_content_version() -> None:
     from .generation import bump
     from .models import ReviewChange
 
-    for model in (Reference, GlossaryTerm, Person, Site, ReviewChange):
+    # A view restriction hides a page (and its record) without publishing anything.
+    for model in (Reference, GlossaryTerm, Person, Site, ReviewChange, PageViewRestriction):
         post_save.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-save")
         post_delete.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
     # Any page type: a deleted or moved therapy page changes the index and the home page too.

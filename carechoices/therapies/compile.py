@@ -240,11 +240,13 @@ _records: dict[tuple, dict[str, CompiledReview]] = {}
 def live_records() -> dict[str, CompiledReview]:
     """Every live review, compiled (or with why it could not be), in title order, by slug.
 
-    Cached per process on the pages' live revisions and the content version: publishing a
-    change is seen at the next call (one cheap query), with no signal needed.
+    Cached per process on the published content generation (``editorial.generation``): every
+    publish, unpublish, move or delete of a page, and every change to a view restriction, raises
+    it in the change's own transaction, so the next call after a change compiles afresh, and a
+    call in between costs the one primary-key read of the generation (usually already read by
+    the request).
     """
-    pages = list(_public_live().order_by("title").values_list("pk", "live_revision_id"))
-    key = (generation.current(), tuple(pages))
+    key = (generation.current(),)
     with _lock:
         cached = _records.get(key)
     if cached is not None:
