@@ -63,8 +63,12 @@ def _fresh_cache():
     """Rolled-back tests can reuse row ids and generations, so cached pages must not outlive a test."""
     from django.core.cache import caches
 
+    from carechoices.editorial.generation import forget_all
+
     for cache in caches.all():
         cache.clear()
+    forget_all()
     yield
     for cache in caches.all():
         cache.clear()
+    forget_all()

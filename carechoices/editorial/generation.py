@@ -72,14 +72,41 @@ def bump(**_signal_kwargs) -> None:
         scope.pop("generation", None)  # this request's later reads see its own change
 
 
+_kept: list = []
+_forget_hooks: list[Callable[[], None]] = []
+
+
+def on_forget(hook: Callable[[], None]) -> Callable[[], None]:
+    """Register a process cache of values keyed by generation, cleared by :func:`forget_all`."""
+    _forget_hooks.append(hook)
+    return hook
+
+
+def forget_all() -> None:
+    """Drop every value kept per generation in this process.
+
+    Only tests need it: a rolled-back test can leave the generation where it was, with other
+    content behind it.
+    """
+    for kept in _kept:
+        kept.forget()
+    for hook in _forget_hooks:
+        hook()
+
+
 class PerGeneration(Generic[T]):
     """A value built from the database once per content generation, shared by the process."""
 
     def __init__(self, build: Callable[[], T]) -> None:
+        _kept.append(self)
         self._build = build
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._value: T | None = None
+
+    def forget(self) -> None:
+        with self._lock:
+            self._generation, self._value = None, None
 
     def get(self) -> T:
         generation = current()
@@ -96,10 +123,15 @@ class PerGenerationMap(Generic[T]):
     """Values by key, each built once per content generation; all are dropped when it changes."""
 
     def __init__(self, max_entries: int = 256) -> None:
+        _kept.append(self)
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._values: dict = {}
         self._max_entries = max_entries
+
+    def forget(self) -> None:
+        with self._lock:
+            self._generation, self._values = None, {}
 
     def get(self, key, build: Callable[[], T]) -> T:
         generation = current()

@@ -235,6 +235,7 @@ def _public_live():
 
 _lock = threading.Lock()
 _records: dict[tuple, dict[str, CompiledReview]] = {}
+generation.on_forget(_records.clear)
 
 
 def live_records() -> dict[str, CompiledReview]:
