@@ -64,6 +64,7 @@ class CareChoicesAPI(NinjaAPI):
         today = today_in(None)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                _merge_response_codes(operation)
                 media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
                 make_examples = REQUEST_EXAMPLES.get(media.get("schema", {}).get("$ref", ""))
                 if make_examples is not None:
@@ -71,6 +72,22 @@ class CareChoicesAPI(NinjaAPI):
                     body = operation["requestBody"] = copy.deepcopy(operation["requestBody"])
                     body["content"]["application/json"]["examples"] = make_examples(today)
         return schema
+
+
+def _merge_response_codes(operation: dict[str, Any]) -> None:
+    """One entry per status code: ninja keys its responses by int, ``openapi_extra`` by str,
+    and both kept side by side serialise as a duplicated JSON key that parsers refuse."""
+    responses = operation.get("responses")
+    if not isinstance(responses, dict):
+        return
+    merged: dict[str, Any] = {}
+    for code, response in responses.items():
+        key = str(code)
+        if key in merged and isinstance(merged[key], dict) and isinstance(response, dict):
+            merged[key] = {**merged[key], **response}
+        else:
+            merged[key] = response
+    operation["responses"] = merged
 
 
 api = CareChoicesAPI(

@@ -354,3 +354,23 @@ def test_docs_page_loads_only_our_own_static_files(client):
     settings = json.loads(html[start : html.index("</script>", start)])
     assert settings["url"] == "/api/v1/openapi.json"
     assert settings["validatorUrl"] is None  # no badge fetched from validator.swagger.io
+
+
+def test_the_served_document_has_no_duplicated_key(client):
+    # ninja keys responses by int and openapi_extra by str: both side by side once served
+    # "200" twice, which Swagger UI refuses ("duplicated mapping key").
+    duplicated: list[tuple[str, ...]] = []
+
+    def no_duplicates(pairs):
+        keys = [key for key, _ in pairs]
+        duplicated.extend(tuple(keys) for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+    assert duplicated == []
+
+
+def test_an_operation_with_extra_responses_keeps_both_descriptions(spec):
+    bundle = spec["paths"]["/api/v1/fhir/therapies/{slug}"]["get"]["responses"]
+    assert set(bundle) >= {"200", "304", "400", "404"}
+    assert "application/fhir+json" in bundle["200"]["content"]
