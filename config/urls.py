@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("people/", include("carechoices.people.urls")),
     path("glossary/", include("carechoices.glossary.urls")),
+    path("cancer-types/", include("carechoices.cancertypes.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("cds-services", include("carechoices.cds.urls")),

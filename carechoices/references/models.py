@@ -91,6 +91,7 @@ class Reference(RevisionMixin, index.Indexed, models.Model):
         index.AutocompleteField("authors_text"),
         index.AutocompleteField("doi"),
         index.AutocompleteField("pmid"),
+        index.FilterField("key"),
     ]
 
     class Meta:

@@ -112,6 +112,10 @@ class TherapyPage(RoutablePageMixin, Page):
 
     tagline = models.CharField(max_length=300, help_text="One sentence, shown on every sub-page.")
     category = models.CharField(max_length=30, choices=CATEGORY_CHOICES, default="other")
+    synonyms = models.CharField(
+        max_length=300, blank=True,
+        help_text="Other names people search for, comma-separated (e.g. LDN, naltrexone).",
+    )
     active_ingredients = models.CharField(
         max_length=300,
         blank=True,
@@ -176,16 +180,29 @@ class TherapyPage(RoutablePageMixin, Page):
         "date under prior updates. Leave unticked for typo fixes.",
     )
 
+    # Every sub-page's text (carechoices.search.subpages finds which one a hit came from).
     search_fields = Page.search_fields + [
-        index.SearchField("tagline"),
+        index.SearchField("synonyms", boost=3),
+        index.AutocompleteField("synonyms"),
+        index.SearchField("tagline", boost=1.5),
         index.SearchField("at_a_glance"),
         index.SearchField("research_summary"),
+        index.SearchField("evidence"),
         index.SearchField("safety_overview"),
+        index.SearchField("side_effects"),
+        index.SearchField("contraindications"),
+        index.SearchField("expert_uses"),
+        index.SearchField("dosing_protocols"),
+        index.SearchField("mechanisms"),
+        index.SearchField("preclinical"),
+        index.SearchField("costs_access"),
+        index.FilterField("category"),
     ]
 
     content_panels = Page.content_panels + [
         FieldPanel("tagline"),
         FieldPanel("category"),
+        FieldPanel("synonyms"),
         FieldPanel("active_ingredients"),
         FieldPanel("at_a_glance"),
         InlinePanel("ratings", heading="Ratings (0–5)", label="Rating", max_num=7),

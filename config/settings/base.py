@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "carechoices.people",
     "carechoices.references",
     "carechoices.glossary",
+    "carechoices.cancertypes",
     "carechoices.therapies",
     "carechoices.editorial",
     "carechoices.screening",

@@ -30,8 +30,8 @@ FINDS = [
     ("glossary", "RCT", "randomised controlled trial"),  # a synonym
     ("people", "Casey", "Casey Demo"),
     ("people", "oncologist", "Morgan Sample"),
-    ("cancer types", "brain", "Brain cancer"),
-    ("cancer types", "bowel", "Colorectal cancer"),  # a synonym
+    ("cancer types", "brain", "brain cancer"),
+    ("cancer types", "bowel", "colorectal cancer"),  # a synonym
 ]
 
 HOSTILE = ['"', '""', 'bolton"', "'", "a AND OR NOT b", "NOT", "(", "*", "x" * 10_000,

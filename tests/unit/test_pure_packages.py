@@ -31,7 +31,10 @@ PURE_MODULES = {
         "carechoices.plans.ics",
         "carechoices.plans.limits",
     ],
-    "search query cleaning": ["carechoices.search", "carechoices.search.query"],
+    "search query cleaning": [
+        "carechoices.search",
+        "carechoices.search.query",
+    ],
     "medicine vocabulary": ["carechoices.medicines", "carechoices.medicines.report"],
     "review record": ["carechoices.therapies.record", "carechoices.therapies.fhir"],
     "evidence rules": [
