@@ -3,6 +3,7 @@
 from django import forms
 from wagtail import blocks
 
+from . import lookup
 from .models import choices
 
 
@@ -12,6 +13,9 @@ class CancerTypeBlock(blocks.ChoiceBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(choices=choices, **kwargs)
+
+    def get_searchable_content(self, value):
+        return [lookup.name_of(value)] if value and self.search_index else []
 
     def deconstruct(self):
         path, args, kwargs = super().deconstruct()
@@ -26,6 +30,15 @@ class CancerTypesBlock(blocks.MultipleChoiceBlock):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(choices=choices, **kwargs)
+
+    def get_searchable_content(self, value):
+        """The cancer types' names (and synonyms), so a review is found by its evidence's types."""
+        if not self.search_index:
+            return []
+        from .models import CancerType
+
+        rows = CancerType.objects.filter(slug__in=list(value or [])).values_list("name", "synonyms")
+        return [" ".join(filter(None, row)) for row in rows]
 
     def deconstruct(self):
         path, args, kwargs = super().deconstruct()
