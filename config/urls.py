@@ -9,6 +9,7 @@ from carechoices.core import views as core_views
 from carechoices.evidence import views as evidence_views
 from carechoices.plans import views as plan_views
 from carechoices.screening import views as screening_views
+from carechoices.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),
+    path("search/", search_views.search_page, name="search"),
     path("how-we-rate/", evidence_views.how_we_rate, name="how-we-rate"),
     path("plan/", plan_views.plan_page, name="plan"),
     re_path(r"^plan/(?P<fmt>calendar|pdf)/$", plan_views.plan_download, name="plan-download"),

@@ -34,6 +34,8 @@ PURE_MODULES = {
     "search query cleaning": [
         "carechoices.search",
         "carechoices.search.query",
+        "carechoices.search.snippets",
+        "carechoices.search.suggest",
     ],
     "medicine vocabulary": ["carechoices.medicines", "carechoices.medicines.report"],
     "review record": ["carechoices.therapies.record", "carechoices.therapies.fhir"],
