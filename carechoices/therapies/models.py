@@ -96,10 +96,19 @@ class TherapyIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        from carechoices.cancertypes.models import CancerType
+
+        from .filtering import apply_filters
+        from .summaries import summaries
+
         context = super().get_context(request, *args, **kwargs)
-        context["therapies"] = (
-            TherapyPage.objects.child_of(self).live().public().specific().order_by("title")
-        )
+        pages = TherapyPage.objects.child_of(self).live().public().specific().order_by("title")
+        by_slug = {page.slug: page for page in pages}
+        listed = [s for s in summaries() if s.slug in by_slug]
+        cancer_types = list(CancerType.objects.order_by("name").values_list("slug", "name"))
+        filtered = apply_filters(listed, request.GET, cancer_types)
+        context["filtered"] = filtered
+        context["therapies"] = [by_slug[s.slug] for s in filtered.therapies]
         return context
 
 
