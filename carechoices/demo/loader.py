@@ -17,7 +17,7 @@ from django.db import transaction
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from carechoices.cancertypes.models import CancerType
-from carechoices.core.models import HomePage
+from carechoices.core.models import AboutPage, HomePage
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.people.models import Person
 from carechoices.references.models import Reference
@@ -288,6 +288,12 @@ def ensure_site(site: dict, report: LoadReport) -> TherapyIndexPage:
             defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "CareChoices"},
         )
         report.add("pages", home.title)
+    if "about" in site and not AboutPage.objects.exists():
+        about = AboutPage(title=site["about"]["title"], slug=site["about"].get("slug", "about"),
+                          body=site["about"]["body"])
+        home.add_child(instance=about)
+        about.save_revision().publish()
+        report.add("pages", about.title)
     index = TherapyIndexPage.objects.first()
     if index is None:
         index = TherapyIndexPage(title=site["index"]["title"], slug=site["index"].get("slug", "therapies"),
