@@ -105,7 +105,7 @@ class TherapyIndexPage(Page):
         pages = TherapyPage.objects.child_of(self).live().public().specific().order_by("title")
         by_slug = {page.slug: page for page in pages}
         listed = [s for s in summaries() if s.slug in by_slug]
-        cancer_types = list(CancerType.objects.order_by("name").values_list("slug", "name"))
+        cancer_types = [(t.slug, t.title) for t in CancerType.objects.order_by("name")]
         filtered = apply_filters(listed, request.GET, cancer_types)
         context["filtered"] = filtered
         context["therapies"] = [by_slug[s.slug] for s in filtered.therapies]
