@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carechoices.bench import cds, export, hooks, read_api, render, screening, serving
+from carechoices.bench import cds, export, hooks, read_api, render, screening, search, serving
 from carechoices.bench.registry import SECTIONS, Section, register
 
 BUILT_IN: tuple[Section, ...] = (
@@ -14,6 +14,7 @@ BUILT_IN: tuple[Section, ...] = (
     read_api.SECTION,
     export.SECTION,
     cds.SECTION,
+    search.SECTION,
 )
 
 

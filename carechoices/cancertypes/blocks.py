@@ -35,10 +35,7 @@ class CancerTypesBlock(blocks.MultipleChoiceBlock):
         """The cancer types' names (and synonyms), so a review is found by its evidence's types."""
         if not self.search_index:
             return []
-        from .models import CancerType
-
-        rows = CancerType.objects.filter(slug__in=list(value or [])).values_list("name", "synonyms")
-        return [" ".join(filter(None, row)) for row in rows]
+        return [text for text in (lookup.searchable(slug) for slug in value or []) if text]
 
     def deconstruct(self):
         path, args, kwargs = super().deconstruct()

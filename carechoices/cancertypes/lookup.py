@@ -12,12 +12,11 @@ import time
 
 TTL = 60.0
 _lock = threading.Lock()
-_table: dict[str, str] | None = None
+_table: dict[str, tuple[str, str]] | None = None
 _loaded = 0.0
 
 
-def names() -> dict[str, str]:
-    """slug → name for every cancer type."""
+def _rows() -> dict[str, tuple[str, str]]:
     global _table, _loaded
     table = _table
     if table is not None and time.monotonic() - _loaded < TTL:
@@ -25,14 +24,27 @@ def names() -> dict[str, str]:
     from .models import CancerType
 
     with _lock:
-        table = dict(CancerType.objects.values_list("slug", "name"))
+        table = {slug: (name, synonyms) for slug, name, synonyms in
+                 CancerType.objects.values_list("slug", "name", "synonyms")}
         _table, _loaded = table, time.monotonic()
     return table
 
 
+def names() -> dict[str, str]:
+    """slug → name for every cancer type."""
+    return {slug: row[0] for slug, row in _rows().items()}
+
+
 def name_of(slug: str) -> str:
     """The name for a slug (the slug itself when no cancer type has it)."""
-    return names().get(slug, slug)
+    row = _rows().get(slug)
+    return row[0] if row else slug
+
+
+def searchable(slug: str) -> str:
+    """The name and synonyms of a slug's cancer type, as search indexes them."""
+    row = _rows().get(slug)
+    return " ".join(filter(None, row)) if row else ""
 
 
 def forget() -> None:

@@ -20,6 +20,10 @@ from .query import clean_query
 from .snippets import best_snippet, find_terms, plain
 from .suggest import Suggester
 
+#: A review's long fields, read only when its sub-page texts are first needed.
+TEXT_FIELDS = ("at_a_glance", "research_summary", "safety_overview", "side_effects", "contraindications",
+               "expert_uses", "dosing_protocols", "mechanisms", "preclinical", "costs_access", "evidence",
+               "grades", "keep_reading")
 #: Results kept per group.
 PER_GROUP = 10
 GROUPS = (
@@ -78,12 +82,13 @@ class Results:
 
 
 def _find(queryset, query: str, limit: int = PER_GROUP) -> list:
-    """Records matching every word (or, failing that, any word), best first, plus prefix matches."""
+    """Records matching every word (or, failing that, any word), best first; failing both, the
+    records whose names start with the words (the last one as a prefix: "naltrexon")."""
     backend = get_search_backend()
     found = list(backend.search(query, queryset, operator="and")[:limit])
     if not found and len(query.split()) > 1:
         found = list(backend.search(query, queryset, operator="or")[:limit])
-    if len(found) < limit and queryset.model.get_autocomplete_search_fields():
+    if not found and queryset.model.get_autocomplete_search_fields():
         seen = {obj.pk for obj in found}
         for obj in backend.autocomplete(query, queryset, operator="and")[:limit]:
             if obj.pk not in seen and len(found) < limit:
@@ -95,22 +100,23 @@ def _find(queryset, query: str, limit: int = PER_GROUP) -> list:
 def _therapy_hits(query: str, terms: list[str]) -> list[Hit]:
     from carechoices.therapies.models import TherapyPage
 
-    from .subpages import subpage_texts
+    from .subpages import page_url, subpage_texts
 
-    pages = TherapyPage.objects.live().public().specific()
+    # The long fields stay in the database: a hit's sub-page texts are kept per live revision.
+    pages = TherapyPage.objects.live().public().defer(*TEXT_FIELDS)
     hits = []
     for page in _find(pages, query):
-        page = page.specific
-        url = page.url or ""
+        url = page_url(page)
         texts = subpage_texts(page)
         names = best_snippet([("", f"{page.title} {page.synonyms}")], terms)
         if names is not None and names.matches >= len(terms):
             texts = texts[:1]  # the therapy's own name: the overview is where to start
-        snippet = best_snippet([(label, text) for label, _path, text in texts], terms)
+        snippet = best_snippet([(label, text) for label, _path, text, _f in texts], terms,
+                               folded=[f for _l, _p, _t, f in texts])
         if snippet is None:
             hits.append(Hit(page.title, url, mark_safe(plain(page.tagline)), "Overview", url))  # noqa: S308
             continue
-        path = next(p for label, p, _t in texts if label == snippet.name)
+        path = next(p for label, p, _t, _f in texts if label == snippet.name)
         hits.append(Hit(page.title, url, mark_safe(snippet.html), snippet.name, url + path))  # noqa: S308
     return hits
 
@@ -139,17 +145,30 @@ def _glossary_hits(query, terms):
                         lambda t: t.get_absolute_url(), lambda t: [t.term, t.synonyms, t.definition])
 
 
+_cited: tuple[object, dict[str, tuple[str, str]]] | None = None
+
+
 def _citations() -> dict[str, tuple[str, str]]:
-    """Citation key → (review title, link to it in that review's references), live reviews only."""
+    """Citation key → (review title, link to it in that review's references), live reviews only.
+
+    Worked out again only when a review changes (the compiled records are then new).
+    """
+    global _cited
     from carechoices.therapies.compile import live_records
 
+    from .subpages import page_url
+
+    records = live_records()
+    if _cited is not None and _cited[0] is records:
+        return _cited[1]
     cited: dict[str, tuple[str, str]] = {}
-    for compiled in live_records().values():
+    for compiled in records.values():
         if compiled.record is None:
             continue
-        url = compiled.page.url or ""
+        url = page_url(compiled.page)
         for ref in compiled.record.references:
             cited.setdefault(ref.key, (compiled.record.title, f"{url}references/#ref-{ref.number}"))
+    _cited = (records, cited)
     return cited
 
 

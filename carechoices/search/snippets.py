@@ -13,17 +13,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 WINDOW = 180
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0] if char.isalpha() else char
+    return base.lower() if len(base.lower()) == 1 else char
+
+
 def _fold(text: str) -> str:
     """Lower case without accents, keeping every character's position (one char in, one out)."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFD", char)[0] if char.isalpha() else char
-        out.append(base.lower() if len(base.lower()) == 1 else char)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
 
 
 def find_terms(query: str) -> list[str]:
@@ -67,20 +72,31 @@ def _window(text: str, spans: list[tuple[int, int]], phrase_at: int = -1) -> str
     return ("…" if start else "") + "".join(pieces).strip() + ("…" if end < len(text) else "")
 
 
-def best_snippet(texts: Iterable[tuple[str, str]], terms: list[str]) -> Snippet | None:
-    """The (name, highlighted window) of the text matching most terms; None if none matches."""
+def fold(text: str) -> str:
+    """What :func:`best_snippet` matches against (callers may keep it with the text)."""
+    return _fold(text)
+
+
+def best_snippet(texts: Iterable[tuple[str, str]], terms: list[str],
+                 folded: Iterable[str] | None = None) -> Snippet | None:
+    """The (name, highlighted window) of the text matching most terms; None if none matches.
+
+    ``folded``, if given, holds :func:`fold` of each text in the same order (worked out once).
+    """
     pattern = _pattern(terms)
     if pattern is None:
         return None
     best: Snippet | None = None
     best_score: tuple = (0, False, 0)
-    for name, text in texts:
+    texts = list(texts)
+    folds = list(folded) if folded is not None else [None] * len(texts)
+    for (name, text), folded_text in zip(texts, folds, strict=True):
         if not text:
             continue
-        spans = [m.span() for m in pattern.finditer(_fold(text))]
+        folded = folded_text if folded_text is not None else _fold(text)
+        spans = [m.span() for m in pattern.finditer(folded)]
         if not spans:
             continue
-        folded = _fold(text)
         distinct = len({folded[s:e][:12] for s, e in spans})
         score = (distinct, len(spans))
         phrase_at = folded.find(" ".join(terms)) if len(terms) > 1 else -1

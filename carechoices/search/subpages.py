@@ -20,8 +20,32 @@ def _stream_text(stream) -> str:
     return _clean(" · ".join(parts))
 
 
-def subpage_texts(page) -> list[tuple[str, str, str]]:
-    """(sub-page label, path under the review, plain text) in reading order."""
+_cache: dict[tuple[int, object], list[tuple[str, str, str, str]]] = {}
+_CACHE_SIZE = 2000
+
+
+def subpage_texts(page) -> list[tuple[str, str, str, str]]:
+    """(sub-page label, path under the review, plain text, folded text) in reading order.
+
+    Kept per page and live revision (a publish makes a new one), so a hit's sub-pages are worked
+    out once per revision rather than at every search.
+    """
+    key = (page.pk, page.live_revision_id)
+    cached = _cache.get(key)
+    if cached is None:
+        from carechoices.therapies.models import TherapyPage
+
+        from .snippets import fold
+
+        full = TherapyPage.objects.get(pk=page.pk) if page.get_deferred_fields() else page
+        cached = [(label, path, text, fold(text)) for label, path, text in _texts(full)]
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = cached
+    return cached
+
+
+def _texts(page) -> list[tuple[str, str, str]]:
     from carechoices.therapies.models import SUBPAGES
 
     fields = {
@@ -34,3 +58,17 @@ def subpage_texts(page) -> list[tuple[str, str, str]]:
         "costs": lambda: _clean(page.costs_access),
     }
     return [(label, path, fields[name]()) for name, path, label in SUBPAGES if name in fields]
+
+
+_urls: dict[tuple[int, str], str] = {}
+
+
+def page_url(page) -> str:
+    """The page's URL, kept per page and tree path (working it out reads the site's root paths)."""
+    key = (page.pk, page.url_path)
+    url = _urls.get(key)
+    if url is None:
+        if len(_urls) >= _CACHE_SIZE:
+            _urls.clear()
+        url = _urls[key] = page.url or ""
+    return url

@@ -41,3 +41,21 @@ def test_loading_the_sample_content_rebuilds_the_index(capsys):
     call_command("load_sample_content")
     assert "Search index rebuilt." in capsys.readouterr().out
     assert live_hits("naltrexone") == ["low-dose-naltrexone"]
+
+
+@pytest.mark.parametrize("query", ["naltrexone", "brain cancer", "opioid", "vivid dreams", "xyzzyqq", "placebo trial"])
+def test_sqlite_match_first_finds_what_the_engine_finds_in_the_same_order(query):
+    """The SQLite compiler that runs the MATCH alone (carechoices.search.backend) changes speed only."""
+    from django.db import connection
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+    from carechoices.references.models import Reference
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the match-first compiler is SQLite's only")
+    ours = get_search_backend()
+    engine = SQLiteSearchBackend({})
+    for queryset in (TherapyPage.objects.live(), GlossaryTerm.objects.all(), Reference.objects.all()):
+        assert [o.pk for o in ours.search(query, queryset)] == [o.pk for o in engine.search(query, queryset)]
+        assert ours.search(query, queryset).count() == engine.search(query, queryset).count()
+        assert [o.pk for o in ours.autocomplete(query, queryset)] == [o.pk for o in engine.autocomplete(query, queryset)]
