@@ -118,6 +118,8 @@ _original_backend = SearchBackend
 
 def SearchBackend(params):  # noqa: N802, F811 - the name Wagtail looks for in a backend module
     backend = _original_backend(params)
+    if all(c.__module__ != "modelsearch.backends.database.sqlite.sqlite" for c in type(backend).__mro__):
+        return backend  # PostgreSQL (or SQLite without FTS5): the engine as it is
     from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
 
     if isinstance(backend, SQLiteSearchBackend):

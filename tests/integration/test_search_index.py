@@ -47,12 +47,12 @@ def test_loading_the_sample_content_rebuilds_the_index(capsys):
 def test_sqlite_match_first_finds_what_the_engine_finds_in_the_same_order(query):
     """The SQLite compiler that runs the MATCH alone (carechoices.search.backend) changes speed only."""
     from django.db import connection
-    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
-
-    from carechoices.references.models import Reference
 
     if connection.vendor != "sqlite":
         pytest.skip("the match-first compiler is SQLite's only")
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+    from carechoices.references.models import Reference
     ours = get_search_backend()
     engine = SQLiteSearchBackend({})
     for queryset in (TherapyPage.objects.live(), GlossaryTerm.objects.all(), Reference.objects.all()):
