@@ -60,9 +60,19 @@ def admin_user_demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rolled-back tests can reuse row ids, so cached pages must not outlive a test."""
+    """Rolled-back tests can reuse row ids, so cached pages must not outlive a test.
+
+    Nor may the cancer type names kept in the process: a rolled-back rename sends no signal.
+    """
     from django.core.cache import cache
 
+    from carechoices.cancertypes import lookup
+    from carechoices.search import subpages
+
     cache.clear()
+    lookup.forget()
+    subpages.forget()
     yield
     cache.clear()
+    lookup.forget()
+    subpages.forget()

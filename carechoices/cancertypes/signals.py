@@ -10,7 +10,10 @@ from .models import CancerType
 @receiver(post_save, sender=CancerType)
 @receiver(post_delete, sender=CancerType)
 def cancer_type_changed(sender, instance, **kwargs):
+    from django.db import transaction
+
     lookup.forget()
+    transaction.on_commit(lookup.forget)  # what was read inside the transaction goes too
     if kwargs.get("created") or kwargs.get("raw"):
         return
     # Reviews index their evidence's cancer type names: re-index those that use this one.

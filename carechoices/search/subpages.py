@@ -72,3 +72,9 @@ def page_url(page) -> str:
             _urls.clear()
         url = _urls[key] = page.url or ""
     return url
+
+
+def forget() -> None:
+    """Drop the kept texts and URLs (tests whose rolled-back pages reuse ids and revisions)."""
+    _cache.clear()
+    _urls.clear()
