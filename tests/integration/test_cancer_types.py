@@ -141,3 +141,19 @@ def test_renaming_a_cancer_type_reindexes_the_reviews_using_it(ldn):
     brain.name = "qqzbrainrenamed cancer"
     brain.save()
     assert [p.slug for p in TherapyPage.objects.live().search("qqzbrainrenamed")] == ["low-dose-naltrexone"]
+
+
+def test_api_lists_cancer_types_and_records_carry_their_slugs(client):
+    data = client.get("/api/v1/cancer-types").json()
+    types = {t["slug"]: t for t in data["items"]}
+    assert data["count"] == len(types) == CancerType.objects.count()
+    assert types["brain-cancer"]["therapies"] == ["low-dose-naltrexone"]
+    assert types["brain-cancer"]["url"] == "/cancer-types/brain-cancer/"
+    assert types["high-grade-glioma"]["parent"] == "brain-cancer"
+    assert types["high-grade-glioma"]["therapies"] == []
+    record = client.get("/api/v1/therapies/low-dose-naltrexone").json()
+    brain = [e for e in record["evidence"] if "brain cancer" in e["cancer_types"]]
+    assert brain and all(e["cancer_type_slugs"] == ["brain-cancer"] for e in brain)
+    assert {g["cancer_type_slug"] for g in record["grades"]} == {"brain-cancer", "pancreatic-cancer"}
+    by_slug = client.get("/api/v1/therapies", {"cancer_type": "brain-cancer"}).json()
+    assert [t["slug"] for t in by_slug["items"]] == ["low-dose-naltrexone"]
