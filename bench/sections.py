@@ -11,6 +11,7 @@ from bench import (
     references_import,
     render,
     screening,
+    search,
     serving,
 )
 from bench.registry import Section
@@ -26,4 +27,5 @@ BUILT_IN: tuple[Section, ...] = (
     export.SECTION,
     cds.SECTION,
     references_import.SECTION,
+    search.SECTION,
 )

@@ -11,12 +11,14 @@ from carechoices.editorial.feeds import SiteChangesFeed
 from carechoices.evidence import views as evidence_views
 from carechoices.plans import views as plan_views
 from carechoices.screening import views as screening_views
+from carechoices.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("people/", include("carechoices.people.urls")),
     path("glossary/", include("carechoices.glossary.urls")),
+    path("cancer-types/", include("carechoices.cancertypes.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots-txt"),
     path("favicon.ico", core_views.favicon, name="favicon"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("cds-services", include("carechoices.cds.urls")),
     path("screen/", screening_views.site_screen, name="screen"),
+    path("search/", search_views.search_page, name="search"),
     path("how-we-rate/", evidence_views.how_we_rate, name="how-we-rate"),
     path("changes/feed/", public_page(SiteChangesFeed()), name="changes-feed"),
     path("plan/", plan_views.plan_page, name="plan"),

@@ -60,15 +60,24 @@ def admin_user_demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rolled-back tests can reuse row ids and generations, so cached pages must not outlive a test."""
+    """Rolled-back tests can reuse row ids and generations, so cached pages must not outlive a test.
+
+    Nor may the cancer type names or anything else kept in the process per content generation:
+    a rolled-back rename sends no signal.
+    """
     from django.core.cache import caches
 
+    from carechoices.cancertypes import lookup
     from carechoices.editorial.generation import forget_all
+    from carechoices.search import subpages
 
-    for cache in caches.all():
-        cache.clear()
-    forget_all()
+    def forget():
+        for cache in caches.all():
+            cache.clear()
+        forget_all()
+        lookup.forget()
+        subpages.forget()
+
+    forget()
     yield
-    for cache in caches.all():
-        cache.clear()
-    forget_all()
+    forget()

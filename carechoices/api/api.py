@@ -316,4 +316,5 @@ from .reviews import router as reviews_router  # noqa: E402  (after the API obje
 
 api.add_router("", reviews_router)
 api.add_router("/fhir", "carechoices.api.fhir.router")  # FHIR R5 bundles of the same records (ADR 8)
-api.add_router("", "carechoices.opendata.api.router")  # GET /export.zip: the bulk open-data export
+api.add_router("", "carechoices.opendata.api.router")
+api.add_router("", "carechoices.api.search.router")  # GET /search: the site search as JSON  # GET /export.zip: the bulk open-data export

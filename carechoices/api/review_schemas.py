@@ -69,6 +69,7 @@ class EvidenceOut(Closed):
     participants: int | None
     population: str
     cancer_types: list[str]
+    cancer_type_slugs: list[str] = Field(description="The cancer types' slugs, as at /api/v1/cancer-types")
     intervention: str
     dose: str
     outcome_category: str
@@ -83,6 +84,7 @@ class EvidenceOut(Closed):
 class GradeOut(Closed):
     outcome_category: str
     cancer_type: str
+    cancer_type_slug: str | None = Field(description="None for cancer in general")
     grade: str
     reason: str
 
@@ -263,6 +265,21 @@ class GlossaryTermOut(Closed):
 class GlossaryList(Closed):
     count: int
     items: list[GlossaryTermOut]
+
+
+class CancerTypeOut(Closed):
+    slug: str = Field(examples=["brain-cancer"], description="Fixed once published")
+    name: str
+    synonyms: list[str]
+    parent: str | None = Field(description="The broader type's slug, if any")
+    description: str
+    url: str
+    therapies: list[str] = Field(description="Slugs of published reviews with evidence for it")
+
+
+class CancerTypeList(Closed):
+    count: int
+    items: list[CancerTypeOut]
 
 
 class PersonReview(Closed):

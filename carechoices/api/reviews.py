@@ -21,12 +21,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from ninja import Router
 
+from carechoices.cancertypes.models import CancerType
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.people.models import Person
 from carechoices.references.models import Reference
 from carechoices.therapies.compile import CompiledReview, live_records, reference_infos
 
 from .review_schemas import (
+    CancerTypeList,
     ErrorResponse,
     GlossaryList,
     PeopleList,
@@ -200,8 +202,8 @@ def _published(record) -> float | None:
     response={200: TherapyList, **ERRORS},
     summary="Published therapy reviews (paginated; filter by category and cancer type)",
     description=(
-        f"Query parameters: category (e.g. supplement), cancer_type (as written in evidence "
-        f"entries, case-insensitive), page (from 1), page_size (1–{MAX_PAGE_SIZE}, default "
+        f"Query parameters: category (e.g. supplement), cancer_type (a slug from /cancer-types, "
+        f"or its name, case-insensitive), page (from 1), page_size (1–{MAX_PAGE_SIZE}, default "
         f"{PAGE_SIZE}). Unknown parameters are a 400 naming them."
     ),
 )
@@ -214,7 +216,8 @@ def therapies(request: HttpRequest):
             reviews = [c for c in reviews if c.record.category == category]
         if cancer:
             reviews = [
-                c for c in reviews if cancer in {t.lower() for e in c.record.evidence for t in e.cancer_types}
+                c for c in reviews
+                if cancer in {t.lower() for e in c.record.evidence for t in (*e.cancer_types, *e.cancer_type_slugs)}
             ]
         return _paginate(request, [c.record.summary_json() for c in reviews]), _newest(reviews)
 
@@ -316,6 +319,32 @@ def glossary(request: HttpRequest):
             for t in GlossaryTerm.objects.order_by("term")
         ]
         return {"count": len(items), "items": items}, _newest(_reviews())
+
+    return _answer(request, (), build)
+
+
+@router.get("/cancer-types", response={200: CancerTypeList, **ERRORS},
+            summary="The cancer type vocabulary, with the published reviews that have evidence for each")
+def cancer_types(request: HttpRequest):
+    def build():
+        reviews = _reviews()
+        therapies: dict[str, list[str]] = {}
+        for compiled in reviews:
+            for slug in dict.fromkeys(s for e in compiled.record.evidence for s in e.cancer_type_slugs):
+                therapies.setdefault(slug, []).append(compiled.record.slug)
+        items = [
+            {
+                "slug": t.slug,
+                "name": t.name,
+                "synonyms": t.synonym_list,
+                "parent": t.parent.slug if t.parent else None,
+                "description": t.description,
+                "url": t.get_absolute_url(),
+                "therapies": therapies.get(t.slug, []),
+            }
+            for t in CancerType.objects.select_related("parent").order_by("name")
+        ]
+        return {"count": len(items), "items": items}, _newest(reviews)
 
     return _answer(request, (), build)
 

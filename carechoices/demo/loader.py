@@ -17,7 +17,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
-from carechoices.core.models import HomePage
+from carechoices.cancertypes.models import CancerType
+from carechoices.core.models import AboutPage, HomePage
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.people.models import Person
 from carechoices.references.models import Reference
@@ -67,7 +68,7 @@ def ensure_accounts(report: LoadReport) -> None:
         reviewers.permissions.add(Permission.objects.get(codename="access_admin"))
     editors = Group.objects.get(name="Editors")
     snippet_perms = Permission.objects.filter(
-        content_type__app_label__in=["references", "glossary", "people"],
+        content_type__app_label__in=["references", "glossary", "people", "cancertypes"],
         codename__regex=r"^(add|change)_",
     )
     missing = set(snippet_perms) - set(editors.permissions.all())
@@ -144,6 +145,23 @@ def ensure_glossary(site: dict, report: LoadReport) -> None:
         report.add("glossary terms", row["term"])
 
 
+def build_cancer_type(row: dict) -> CancerType:
+    """An unsaved CancerType from a content row (``parent`` by slug, which must exist already)."""
+    parent = CancerType.objects.get(slug=row["parent"]) if row.get("parent") else None
+    return CancerType(slug=row["slug"], name=row["name"], synonyms=row.get("synonyms", ""),
+                      description=row.get("description", ""), parent=parent)
+
+
+def ensure_cancer_types(site: dict, report: LoadReport) -> None:
+    for row in site.get("cancer_types", []):
+        if CancerType.objects.filter(slug=row["slug"]).exists():
+            continue
+        cancer_type = build_cancer_type(row)
+        cancer_type.full_clean()
+        cancer_type.save()
+        report.add("cancer types", row["name"])
+
+
 def ensure_references(report: LoadReport) -> None:
     meta = _toml("references.toml")
     library = json.loads((CONTENT / "library.json").read_text(encoding="utf-8"))
@@ -194,6 +212,14 @@ def _stream(page_field: str, block_type: str, rows: list[dict], ref_fields=("cit
     return stream_block.to_python(raw)
 
 
+def _check_cancer_types(entries: list[dict], grades: list[dict]) -> None:
+    named = {slug for row in entries for slug in row.get("cancer_types") or []}
+    named |= {row["cancer_type"] for row in grades if row.get("cancer_type")}
+    missing = sorted(named - set(CancerType.objects.filter(slug__in=named).values_list("slug", flat=True)))
+    if missing:
+        raise ValueError(f"Content names cancer types missing from the vocabulary: {missing}")
+
+
 def build_review(data: dict) -> TherapyPage:
     """An unsaved TherapyPage from a content file's table, or from an open-data export's review.
 
@@ -205,7 +231,7 @@ def build_review(data: dict) -> TherapyPage:
         title=data["title"], slug=data["slug"], tagline=data["tagline"],
         seo_title=data.get("seo_title", ""), search_description=data.get("search_description", ""),
         show_in_menus=data.get("show_in_menus", False),
-        category=data.get("category", "other"),
+        category=data.get("category", "other"), synonyms=data.get("synonyms", ""),
         active_ingredients=", ".join(data.get("active_ingredients", [])),
         at_a_glance=data.get("at_a_glance", ""), research_summary=data.get("research_summary", ""),
         safety_overview=data.get("safety_overview", ""), mechanisms=data.get("mechanisms", ""),
@@ -216,6 +242,7 @@ def build_review(data: dict) -> TherapyPage:
         literature_review_cycle_months=data.get("literature_review_cycle_months", 24),
     )
     entries = [{"pdq_code": "", "participants": None, **row} for row in data.get("evidence", [])]
+    _check_cancer_types(entries, data.get("grades", []))
     for row in entries:
         row["endpoint"] = row.get("endpoint") or None
     page.evidence = _stream("evidence", "entry", entries, ref_fields=("references",))
@@ -268,6 +295,12 @@ def ensure_site(site: dict, report: LoadReport) -> TherapyIndexPage:
             defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "CareChoices"},
         )
         report.add("pages", home.title)
+    if "about" in site and not AboutPage.objects.exists():
+        about = AboutPage(title=site["about"]["title"], slug=site["about"].get("slug", "about"),
+                          body=site["about"]["body"])
+        home.add_child(instance=about)
+        about.save_revision().publish()
+        report.add("pages", about.title)
     index = TherapyIndexPage.objects.first()
     if index is None:
         index = TherapyIndexPage(title=site["index"]["title"], slug=site["index"].get("slug", "therapies"),
@@ -297,6 +330,7 @@ def load_sample_content() -> LoadReport:
     ensure_accounts(report)
     ensure_people(site, report)
     ensure_glossary(site, report)
+    ensure_cancer_types(site, report)
     ensure_references(report)
     index = ensure_site(site, report)
     ensure_workflow(index, report)

@@ -6,6 +6,8 @@ from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from carechoices.cancertypes import lookup as cancer_types
+from carechoices.cancertypes.blocks import CancerTypeBlock, CancerTypesBlock
 from carechoices.references.blocks import ReferenceChooserBlock
 
 from .domain import (
@@ -28,13 +30,31 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in (text or "").split(",") if name.strip())
 
 
+#: What a grade without a cancer type is about (and what evidence without one counts towards).
+GENERAL_CANCER_TYPE = "cancer in general"
+
+
+def cancer_type_slugs(value) -> tuple[str, ...]:
+    """The slugs an evidence entry's value points at (empty: cancer in general)."""
+    chosen = value.get("cancer_types") or ()
+    return tuple(dict.fromkeys(s for s in chosen if isinstance(s, str) and s))
+
+
+def grade_cancer_type(value) -> str:
+    """The cancer type a grade's value is for, as a name (``cancer in general`` when none)."""
+    slug = value.get("cancer_type") or ""
+    return cancer_types.name_of(slug) if slug else GENERAL_CANCER_TYPE
+
+
 def entry_from_value(value) -> EvidenceEntry:
     """The pure record behind one block value (raises InvalidEntry for an unknown choice)."""
+    slugs = cancer_type_slugs(value)
     return EvidenceEntry(
         design=value["design"],
         participants=value.get("participants"),
         population=value.get("population") or "",
-        cancer_types=split_names(value.get("cancer_types", "")),
+        cancer_types=tuple(cancer_types.name_of(slug) for slug in slugs),
+        cancer_type_slugs=slugs,
         intervention=value.get("intervention") or "",
         dose=value.get("dose") or "",
         outcome_category=value["outcome_category"],
@@ -61,8 +81,9 @@ class EvidenceEntryBlock(blocks.StructBlock):
         required=False, help_text="People studied; leave empty when not stated, and for animal or cell studies."
     )
     population = blocks.CharBlock(max_length=300, required=False)
-    cancer_types = blocks.CharBlock(
-        max_length=300, required=False, help_text="Comma-separated, e.g. brain cancer, pancreatic cancer."
+    cancer_types = CancerTypesBlock(
+        help_text="The cancer types studied; none ticked means cancer in general. Missing one? "
+        "Add it under Cancer types.",
     )
     intervention = blocks.CharBlock(max_length=300, required=False, help_text="Including combinations.")
     dose = blocks.CharBlock(max_length=200, required=False)
@@ -105,7 +126,9 @@ class GradeBlock(blocks.StructBlock):
     """The editor's grade for one outcome and cancer type (the rubric suggests one too)."""
 
     outcome_category = blocks.ChoiceBlock(choices=_choices(OUTCOME_CATEGORY_LABELS))
-    cancer_type = blocks.CharBlock(max_length=120, help_text="As written in the evidence entries.")
+    cancer_type = CancerTypeBlock(
+        help_text="A cancer type ticked in the evidence entries; leave empty for cancer in general.",
+    )
     grade = blocks.ChoiceBlock(choices=_choices(GRADE_LABELS))
     reason = blocks.TextBlock(required=False, help_text="Why, especially where it differs from the suggestion.")
 

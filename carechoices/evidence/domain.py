@@ -313,6 +313,8 @@ class EvidenceEntry:
     effect: str = ""
     notes: str = ""
     references: tuple[str, ...] = field(default=())
+    #: The cancer types' stable slugs, in the order of ``cancer_types`` (the names), when known.
+    cancer_type_slugs: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         # Frozen dataclass: normalise through object.__setattr__.
@@ -327,6 +329,7 @@ class EvidenceEntry:
             object.__setattr__(self, "endpoint", parse_choice(Endpoint, self.endpoint, "endpoint"))
         object.__setattr__(self, "cancer_types", _as_keys(self.cancer_types, "cancer_types"))
         object.__setattr__(self, "references", _as_keys(self.references, "references"))
+        object.__setattr__(self, "cancer_type_slugs", tuple(self.cancer_type_slugs))
 
     @property
     def kind(self) -> EvidenceKind:

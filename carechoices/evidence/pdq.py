@@ -277,3 +277,25 @@ def validate_entry(entry: EvidenceEntry) -> dict[str, str]:
     if any(not isinstance(name, str) or not name.strip() for name in entry.cancer_types):
         errors["cancer_types"] = "Cancer type names must not be blank."
     return errors
+
+
+_DESIGN_STRENGTH = ("1i", "1ii", "2", "3i", "3ii", "3iii", "4")
+_ENDPOINT_STRENGTH = ("A", "B", "C", "Di", "Dii", "Diii", "Div", None)
+
+
+def pdq_strength_key(code: str) -> tuple[int, int]:
+    """A sort key putting stronger PDQ levels first: ``1iA`` < ``1iC`` < ``2C`` < ``4``.
+
+    Raises:
+        ValueError: if ``code`` is not a PDQ level.
+    """
+    match = _CODE_PATTERN.fullmatch(code or "")
+    if match is None:
+        raise ValueError(f"{code!r} is not a PDQ level")
+    return (_DESIGN_STRENGTH.index(match["design"]), _ENDPOINT_STRENGTH.index(match["endpoint"]))
+
+
+def strongest_pdq(codes) -> str | None:
+    """The strongest of some PDQ levels (``None`` when there are none)."""
+    present = [c for c in codes if c]
+    return min(present, key=pdq_strength_key) if present else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.safestring import mark_safe
 
+from .blocks import GENERAL_CANCER_TYPE, grade_cancer_type
 from .charts import evidence_map_svg, ratings_bar_svg
 from .domain import (
     HUMAN_DESIGNS,
@@ -129,9 +130,6 @@ class OutcomeSection:
         return self.category.value
 
 
-#: The group (and editor-grade key) of entries that name no cancer type.
-GENERAL_CANCER_TYPE = "cancer in general"
-
 
 def _cancer_types(entry: EvidenceEntry) -> list[str]:
     return list(entry.cancer_types) or [GENERAL_CANCER_TYPE]
@@ -183,7 +181,7 @@ class EvidencePresenter:
     @cached_property
     def editor_grades(self) -> dict[tuple[str, str], tuple[Grade, str]]:
         return {
-            (b.value["outcome_category"], b.value["cancer_type"].strip().lower()): (Grade(b.value["grade"]), b.value.get("reason") or "")
+            (b.value["outcome_category"], grade_cancer_type(b.value).strip().lower()): (Grade(b.value["grade"]), b.value.get("reason") or "")
             for b in self.page.grades
         }
 

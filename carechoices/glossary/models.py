@@ -31,7 +31,13 @@ class GlossaryTerm(RevisionMixin, index.Indexed, models.Model):
         FieldPanel("definition"),
         FieldPanel("house_definition"),
     ]
-    search_fields = [index.SearchField("term"), index.SearchField("definition")]
+    search_fields = [
+        index.SearchField("term", boost=3),
+        index.SearchField("synonyms", boost=2),
+        index.SearchField("definition"),
+        index.AutocompleteField("term"),
+        index.AutocompleteField("synonyms"),
+    ]
 
     class Meta:
         ordering = ["term"]

@@ -11,7 +11,8 @@ class GlossaryTermViewSet(SnippetViewSet):
     menu_order = 220
     add_to_admin_menu = True
     list_display = ["term", "synonyms", "house_definition"]
-    search_fields = ["term", "definition"]
+    # No search_fields: the back office searches the model's whole search index (naming fields
+    # fails on SQLite, "no such column", wagtail/wagtail#10217).
 
 
 register_snippet(GlossaryTermViewSet)

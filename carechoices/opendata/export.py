@@ -30,6 +30,7 @@ from typing import Any
 
 from wagtail.models import Page, Site
 
+from carechoices.cancertypes.models import CancerType
 from carechoices.core.models import HomePage
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.people.models import Person
@@ -92,6 +93,7 @@ def review_content(page: TherapyPage, links: PageLinks) -> dict[str, Any]:
         **_page_fields(page),
         "tagline": page.tagline,
         "category": page.category,
+        "synonyms": page.synonyms,
         "active_ingredients": [part.strip() for part in (page.active_ingredients or "").split(",") if part.strip()],
         **{name: links.export(getattr(page, name) or "") for name in RICH_TEXT_FIELDS},
         "serious_adverse_events_reported": page.serious_adverse_events_reported,
@@ -117,6 +119,14 @@ def reference_item(reference: Reference) -> dict[str, Any]:
         "pmcid": reference.pmcid,
         "url": reference.url,
         "verification_note": reference.verification_note,
+    }
+
+
+def cancer_type_item(cancer_type: CancerType) -> dict[str, Any]:
+    return {
+        "slug": cancer_type.slug, "name": cancer_type.name, "synonyms": cancer_type.synonyms,
+        "parent": cancer_type.parent.slug if cancer_type.parent else None,
+        "description": cancer_type.description,
     }
 
 
@@ -259,6 +269,7 @@ def stream_export(
         "kind": "site",
         "home": {**_page_fields(home), "intro": links.export(home.intro), "how_to_use": links.export(home.how_to_use)},
         "index": {**_page_fields(index), "intro": links.export(index.intro), "reviews": order},
+        "cancer_types": [cancer_type_item(t) for t in CancerType.objects.select_related("parent").order_by("slug")],
     }
     emit(layout.SITE, _checked("site", layout.SITE, site))
     broken: list[str] = []

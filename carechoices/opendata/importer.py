@@ -24,9 +24,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from carechoices.cancertypes.models import CancerType
 from carechoices.core.models import HomePage
 from carechoices.demo.loader import (
     LoadReport,
+    build_cancer_type,
     build_glossary_term,
     build_person,
     build_review,
@@ -294,6 +296,15 @@ def check_references(bundle: _Bundle) -> None:
     for slug in _duplicates(slugs):
         problems.append(Problem(layout.PEOPLE, slug, "slug", "is used by more than one person"))
     known, people = set(keys), set(slugs)
+    cancer_rows = bundle.site.get("cancer_types", [])
+    cancer_types = {row["slug"] for row in cancer_rows}
+    for field in ("slug", "name"):
+        for value in _duplicates([row[field] for row in cancer_rows]):
+            problems.append(Problem(layout.SITE, value, f"cancer_types.{field}", "is used by more than one cancer type"))
+    for row in cancer_rows:
+        if row.get("parent") and row["parent"] not in cancer_types:
+            problems.append(Problem(layout.SITE, row["slug"], "cancer_types.parent",
+                                    f"names {row['parent']!r}, which is not in cancer_types"))
     pages = _expected_paths(bundle.site)
     for name, fields in (("home", _HOME_TEXT), ("index", _INDEX_TEXT)):
         for field in fields:
@@ -320,6 +331,15 @@ def check_references(bundle: _Bundle) -> None:
                 datetime.date.fromisoformat(date["date"])
             except ValueError:
                 here.append(Problem(file, slug, f"content.dates[{i}].date", f"{date['date']!r} is not a calendar date"))
+        for i, item in enumerate(content["evidence"]):
+            for chosen in item.get("cancer_types") or []:
+                if chosen not in cancer_types:
+                    here.append(Problem(file, slug, f"content.evidence[{i}].cancer_types",
+                                        f"names {chosen!r}, which is not in site.json (cancer_types)"))
+        for i, item in enumerate(content["grades"]):
+            if item.get("cancer_type") and item["cancer_type"] not in cancer_types:
+                here.append(Problem(file, slug, f"content.grades[{i}].cancer_type",
+                                    f"names {item['cancer_type']!r}, which is not in site.json (cancer_types)"))
         for field in STREAM_FIELDS:
             _type, block = single_block(field)
             for i, item in enumerate(content[field]):
@@ -429,6 +449,7 @@ def _site_page(page, data: dict[str, Any], rich_fields: tuple[str, ...], ids: di
 def database_problems() -> list[Problem]:
     """Why the database cannot take an import: it must hold no reviews, references, terms or people."""
     held = [(TherapyPage.objects.count(), "review"), (Reference.objects.count(), "reference"),
+            (CancerType.objects.count(), "cancer type"),
             (GlossaryTerm.objects.count(), "glossary term"), (Person.objects.count(), "person")]
     held = [f"{n} {what if n == 1 else ('people' if what == 'person' else what + 's')}" for n, what in held if n]
     if not held:
@@ -456,12 +477,34 @@ def import_export(directory: Path, *, progress: Progress | None = None, check_on
     return dict(bundle.manifest["counts"])
 
 
+def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cancer type rows ordered so a parent is saved before its subtypes."""
+    by_slug = {row["slug"]: row for row in rows}
+    done: dict[str, dict[str, Any]] = {}
+
+    def visit(row, trail=()):
+        if row["slug"] in done or row["slug"] in trail:
+            return
+        parent = by_slug.get(row.get("parent") or "")
+        if parent is not None:
+            visit(parent, (*trail, row["slug"]))
+        done[row["slug"]] = row
+
+    for row in rows:
+        visit(row)
+    return list(done.values())
+
+
 def _write(bundle: _Bundle, progress: Progress) -> None:
     step = progress.task("Importing", 4 + 2 * len(bundle.reviews))
     for row in bundle.people:
         person = build_person(row)
         _full_clean(person, layout.PEOPLE, row["slug"], exclude=["user"])
         person.save()
+    for row in _parents_first(bundle.site.get("cancer_types", [])):
+        cancer_type = build_cancer_type(row)
+        _full_clean(cancer_type, layout.SITE, row["slug"])
+        cancer_type.save()
     step()
     for row in bundle.terms:
         term = build_glossary_term(row)

@@ -17,6 +17,8 @@ from typing import Any
 from wagtail import blocks
 from wagtail.blocks.field_block import ChooserBlock
 
+from carechoices.cancertypes.blocks import CancerTypeBlock, CancerTypesBlock
+from carechoices.cancertypes.models import CancerType
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.people.models import Person
 from carechoices.references.models import CSL_TYPES, KEY_PATTERN, Reference
@@ -81,6 +83,12 @@ def block_schema(block: blocks.Block) -> dict[str, Any]:
         return _object({name: block_schema(child) for name, child in block.child_blocks.items()})
     if isinstance(block, blocks.ListBlock):
         return {"type": "array", "items": block_schema(block.child_block)}
+    if isinstance(block, CancerTypesBlock):
+        return {"type": "array", "uniqueItems": True, "items": _string(
+            _field_length(CancerType, "slug"), pattern=SLUG, description="A cancer type's slug from site.json.")}
+    if isinstance(block, CancerTypeBlock):
+        return _nullable(_string(_field_length(CancerType, "slug"), pattern=f"^$|{SLUG}",
+                                 description="A cancer type's slug from site.json; empty for cancer in general."))
     if isinstance(block, ChooserBlock):
         schema = _string(_field_length(Reference, "key"), pattern=KEY_PATTERN.pattern,
                          description="A citation key from references.json.")
@@ -119,6 +127,8 @@ def review_content_schema() -> dict[str, Any]:
         **_page_fields(TherapyPage),
         "tagline": _string(_field_length(TherapyPage, "tagline"), minLength=1),
         "category": choice(CATEGORY_CHOICES),
+        "synonyms": _string(_field_length(TherapyPage, "synonyms"),
+                            description="Other names people search for, comma-separated."),
         "active_ingredients": {
             "type": "array", "items": _string(minLength=1),
             "description": "Generic names in the medicine vocabulary (stored comma-separated).",
@@ -233,6 +243,14 @@ def site_schema() -> dict[str, Any]:
             "index": _object({**_page_fields(TherapyIndexPage), "intro": {"type": "string"},
                               "reviews": {"type": "array", "uniqueItems": True,
                                           "items": _string(pattern=SLUG)}}),
+            "cancer_types": {"type": "array", "description": "The cancer type vocabulary, sorted by "
+                             "slug; evidence entries and grades name these slugs.", "items": _object({
+                                 "slug": _string(_field_length(CancerType, "slug"), pattern=SLUG),
+                                 "name": _string(_field_length(CancerType, "name"), minLength=1),
+                                 "synonyms": _string(_field_length(CancerType, "synonyms")),
+                                 "parent": _nullable(_string(_field_length(CancerType, "slug"), pattern=SLUG)),
+                                 "description": _string(_field_length(CancerType, "description")),
+                             })},
         },
     )
 

@@ -43,7 +43,14 @@ class Person(RevisionMixin, index.Indexed, models.Model):
         FieldPanel("is_demo"),
         FieldPanel("user"),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("role")]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("role"),
+        index.SearchField("credentials"),
+        index.SearchField("bio"),
+        index.AutocompleteField("name"),
+        index.AutocompleteField("role"),
+    ]
 
     class Meta:
         ordering = ["name"]

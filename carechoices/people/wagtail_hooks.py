@@ -11,7 +11,8 @@ class PersonViewSet(SnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     list_display = ["name", "role", "credentials", "is_demo"]
-    search_fields = ["name", "role"]
+    # No search_fields: the back office searches the model's whole search index (naming fields
+    # fails on SQLite, "no such column", wagtail/wagtail#10217).
 
 
 register_snippet(PersonViewSet)

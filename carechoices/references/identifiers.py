@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote
 
 __all__ = [
     "doi_url",
+    "identifier_in",
     "normalise_doi",
     "normalise_pmcid",
     "normalise_pmid",
@@ -138,3 +139,25 @@ def pubmed_url(pmid: str | int) -> str:
 def pmc_url(pmcid: str) -> str:
     """Return the PubMed Central article page for a PMCID in any form ``normalise_pmcid`` accepts."""
     return f"https://pmc.ncbi.nlm.nih.gov/articles/{normalise_pmcid(pmcid)}/"
+
+
+def identifier_in(query: str) -> tuple[str, str] | None:
+    """``("doi", "10.…")``, ``("pmid", "…")`` or ``("pmcid", "PMC…")`` when the whole query is one.
+
+    What a search box gets when someone pastes an identifier; anything else gives ``None``. A bare
+    number counts as a PMID only with at least five digits, so "12" stays an ordinary search.
+    """
+    text = query.strip() if isinstance(query, str) else ""
+    if not text or len(text) > 300:
+        return None
+    for kind, normalise in (("doi", normalise_doi), ("pmcid", normalise_pmcid)):
+        try:
+            return kind, normalise(text)
+        except ValueError:
+            pass
+    if text.isdigit() and len(text) < 5:
+        return None
+    try:
+        return "pmid", normalise_pmid(text)
+    except ValueError:
+        return None

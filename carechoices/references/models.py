@@ -83,7 +83,21 @@ class Reference(RevisionMixin, index.Indexed, models.Model):
         FieldPanel("verification_note"),
         MultiFieldPanel([FieldPanel("csl")], heading="Advanced: CSL-JSON", classname="collapsed"),
     ]
-    search_fields = [index.SearchField("key"), index.SearchField("title_text")]
+    search_fields = [
+        index.SearchField("key", boost=2),
+        index.SearchField("title_text", boost=2),
+        index.SearchField("authors_text"),
+        index.SearchField("container_title_text"),
+        index.SearchField("doi"),
+        index.SearchField("pmid"),
+        index.SearchField("pmcid"),
+        index.AutocompleteField("key"),
+        index.AutocompleteField("title_text"),
+        index.AutocompleteField("authors_text"),
+        index.AutocompleteField("doi"),
+        index.AutocompleteField("pmid"),
+        index.FilterField("key"),
+    ]
     base_form_class = ReferenceForm
 
     class Meta:
@@ -97,6 +111,25 @@ class Reference(RevisionMixin, index.Indexed, models.Model):
     def title_text(self) -> str:
         csl = self.csl if isinstance(self.csl, dict) else {}
         return str(csl.get("title", ""))
+
+    @property
+    def authors_text(self) -> str:
+        """The authors' names as one line (what search indexes), e.g. "Bolton M, Hodkinson A"."""
+        csl = self.csl if isinstance(self.csl, dict) else {}
+        names = []
+        for person in csl.get("author") or []:
+            if isinstance(person, dict):
+                name = person.get("literal") or " ".join(
+                    str(person[part]) for part in ("given", "family") if person.get(part)
+                )
+                if name:
+                    names.append(name)
+        return ", ".join(names)
+
+    @property
+    def container_title_text(self) -> str:
+        csl = self.csl if isinstance(self.csl, dict) else {}
+        return str(csl.get("container-title", ""))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

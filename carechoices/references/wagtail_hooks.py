@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from .models import Reference
 
@@ -14,12 +14,26 @@ class CompletenessColumn(Column):
         return f"Incomplete: no {', '.join(missing)}" if missing else "Complete"
 
 
+class ReferenceIndexView(IndexView):
+    """A pasted DOI, PMID or PMCID finds its reference exactly (full text splits identifiers)."""
+
+    def search_queryset(self, queryset):
+        from .identifiers import identifier_in
+
+        found = identifier_in(self.search_query) if self.is_searching else None
+        if found is not None:
+            kind, value = found
+            return queryset.filter(**{kind: value})
+        return super().search_queryset(queryset)
+
+
 class ReferenceViewSet(SnippetViewSet):
     model = Reference
     icon = "doc-full"
     menu_label = "References"
     menu_order = 200
     add_to_admin_menu = True
+    index_view_class = ReferenceIndexView
     list_display = [
         "key",
         "title_text",
@@ -27,7 +41,8 @@ class ReferenceViewSet(SnippetViewSet):
         "doi",
         "pmid",
     ]
-    search_fields = ["key"]
+    # No search_fields: the back office searches the model's whole search index (naming fields
+    # fails on SQLite, "no such column", wagtail/wagtail#10217).
 
 
 register_snippet(ReferenceViewSet)

@@ -18,6 +18,7 @@ from wagtail.models import PageLogEntry, PageViewRestriction
 
 from carechoices.editorial import generation
 from carechoices.editorial.models import ReviewChange
+from carechoices.evidence.blocks import grade_cancer_type
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.plans.domain import DosingProtocol
@@ -140,7 +141,8 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
         for attribute, label in RATING_ATTRIBUTES
     )
     grades = tuple(
-        Grade(b.value["outcome_category"], b.value["cancer_type"], b.value["grade"], b.value.get("reason") or "")
+        Grade(b.value["outcome_category"], grade_cancer_type(b.value), b.value["grade"], b.value.get("reason") or "",
+              b.value.get("cancer_type") or None)
         for b in page.grades
     )
     changes = tuple(

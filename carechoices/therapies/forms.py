@@ -66,17 +66,18 @@ class TherapyPageForm(WagtailAdminPageForm):
         """A grade must name an outcome and cancer type that evidence entries exist for."""
         if "evidence" not in cleaned or "grades" not in cleaned:
             return
-        from carechoices.evidence.blocks import split_names
+        from carechoices.cancertypes.lookup import name_of
+        from carechoices.evidence.blocks import cancer_type_slugs
 
         groups = {
-            (b.value["outcome_category"], name.lower())
+            (b.value["outcome_category"], slug)
             for b in cleaned["evidence"]
-            for name in (split_names(b.value.get("cancer_types", "")) or ("cancer in general",))
+            for slug in (cancer_type_slugs(b.value) or ("",))
         }
         unmatched = [
-            f"{b.value['outcome_category']} / {b.value['cancer_type']}"
+            f"{b.value['outcome_category']} / {name_of(b.value['cancer_type']) if b.value.get('cancer_type') else 'cancer in general'}"
             for b in cleaned["grades"]
-            if (b.value["outcome_category"], b.value["cancer_type"].strip().lower()) not in groups
+            if (b.value["outcome_category"], b.value.get("cancer_type") or "") not in groups
         ]
         if unmatched:
             self.add_error(

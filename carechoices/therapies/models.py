@@ -118,10 +118,19 @@ class TherapyIndexPage(PublicPageMixin, SingleChildTypeRouting, Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        from carechoices.cancertypes.models import CancerType
+
+        from .filtering import apply_filters
+        from .summaries import summaries
+
         context = super().get_context(request, *args, **kwargs)
-        context["therapies"] = (
-            TherapyPage.objects.child_of(self).live().public().specific().order_by("title")
-        )
+        pages = TherapyPage.objects.child_of(self).live().public().specific().order_by("title")
+        by_slug = {page.slug: page for page in pages}
+        listed = [s for s in summaries() if s.slug in by_slug]
+        cancer_types = [(t.slug, t.title) for t in CancerType.objects.order_by("name")]
+        filtered = apply_filters(listed, request.GET, cancer_types)
+        context["filtered"] = filtered
+        context["therapies"] = [by_slug[s.slug] for s in filtered.therapies]
         return context
 
 
@@ -134,6 +143,10 @@ class TherapyPage(RoutablePageMixin, Page):
 
     tagline = models.CharField(max_length=300, help_text="One sentence, shown on every sub-page.")
     category = models.CharField(max_length=30, choices=CATEGORY_CHOICES, default="other")
+    synonyms = models.CharField(
+        max_length=300, blank=True,
+        help_text="Other names people search for, comma-separated (e.g. LDN, naltrexone).",
+    )
     active_ingredients = models.CharField(
         max_length=300,
         blank=True,
@@ -213,11 +226,23 @@ class TherapyPage(RoutablePageMixin, Page):
         "treatment outcomes is unchanged.” Required when the change alters what the review says.",
     )
 
+    # Every sub-page's text (carechoices.search.subpages finds which one a hit came from).
     search_fields = Page.search_fields + [
-        index.SearchField("tagline"),
+        index.SearchField("synonyms", boost=3),
+        index.AutocompleteField("synonyms"),
+        index.SearchField("tagline", boost=1.5),
         index.SearchField("at_a_glance"),
         index.SearchField("research_summary"),
+        index.SearchField("evidence"),
         index.SearchField("safety_overview"),
+        index.SearchField("side_effects"),
+        index.SearchField("contraindications"),
+        index.SearchField("expert_uses"),
+        index.SearchField("dosing_protocols"),
+        index.SearchField("mechanisms"),
+        index.SearchField("preclinical"),
+        index.SearchField("costs_access"),
+        index.FilterField("category"),
     ]
 
     change_panels = [
@@ -229,6 +254,7 @@ class TherapyPage(RoutablePageMixin, Page):
     content_panels = change_panels + Page.content_panels + [
         FieldPanel("tagline"),
         FieldPanel("category"),
+        FieldPanel("synonyms"),
         FieldPanel("active_ingredients"),
         FieldPanel("at_a_glance"),
         InlinePanel("ratings", heading="Ratings (0–5)", label="Rating", max_num=7),

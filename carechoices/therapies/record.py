@@ -121,11 +121,14 @@ class Grade:
     cancer_type: str
     grade: str
     reason: str
+    #: The cancer type's slug; None for cancer in general.
+    cancer_type_slug: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "outcome_category": self.outcome_category,
             "cancer_type": self.cancer_type,
+            "cancer_type_slug": self.cancer_type_slug,
             "grade": self.grade,
             "reason": self.reason,
         }
@@ -255,6 +258,7 @@ def entry_json(entry: EvidenceEntry) -> dict[str, Any]:
         "participants": entry.participants,
         "population": entry.population,
         "cancer_types": list(entry.cancer_types),
+        "cancer_type_slugs": list(entry.cancer_type_slugs),
         "intervention": entry.intervention,
         "dose": entry.dose,
         "outcome_category": entry.outcome_category.value,

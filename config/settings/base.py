@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "carechoices.people",
     "carechoices.references",
     "carechoices.glossary",
+    "carechoices.cancertypes",
     "carechoices.therapies",
     "carechoices.editorial",
     "carechoices.screening",
@@ -221,7 +222,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 WAGTAIL_SITE_NAME = "CareChoices"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (FTS5 on SQLite, full text on PostgreSQL) with queries cleaned first
+# (carechoices/search/backend.py). OpenSearch later: point BACKEND at wagtail.search.backends.opensearch3.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "carechoices.search.backend"}}
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "ris", "bib", "nbib"]

@@ -157,10 +157,10 @@ def test_grade_for_a_cancer_type_without_evidence_is_rejected(client, ldn, admin
     client.force_login(admin_user_demo)
     block = ldn.grades.stream_block.child_blocks["grade"]
     rows = [{"type": "grade", "value": block.get_prep_value(b.value)} for b in ldn.grades]
-    rows[0]["value"]["cancer_type"] = "lung cancer"
+    rows[0]["value"]["cancer_type"] = "high-grade-glioma"  # in the vocabulary, in no evidence entry
     response = post(client, ldn, grades=rows)
     assert response.status_code == 200
-    assert "lung cancer" in str(response.context["form"].errors["grades"])
+    assert "high-grade glioma" in str(response.context["form"].errors["grades"])
 
 
 def test_research_page_shows_a_grade_only_where_editors_gave_one(client):

@@ -70,6 +70,10 @@ def _empty_database() -> None:
         page.delete()
     for model in (Reference, GlossaryTerm, Person):
         model.objects.all().delete()
+    from carechoices.cancertypes.models import CancerType
+
+    CancerType.objects.filter(parent__isnull=False).delete()
+    CancerType.objects.all().delete()
     _forget_compiled_records()
 
 

@@ -38,6 +38,8 @@ def block_data(block: blocks.Block, value: Any, prefix: str) -> dict[str, str]:
     elif isinstance(block, blocks.StructBlock):
         for name, child in block.child_blocks.items():
             out.update(block_data(child, (value or {}).get(name), f"{prefix}-{name}"))
+    elif isinstance(block, blocks.MultipleChoiceBlock):
+        out[prefix] = list(value or [])  # type: ignore[assignment] - posted as repeated values
     elif isinstance(block, blocks.BooleanBlock):
         if value:
             out[prefix] = "on"

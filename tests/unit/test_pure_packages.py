@@ -32,6 +32,12 @@ PURE_MODULES = {
         "carechoices.plans.ics",
         "carechoices.plans.limits",
     ],
+    "search query cleaning": [
+        "carechoices.search",
+        "carechoices.search.query",
+        "carechoices.search.snippets",
+        "carechoices.search.suggest",
+    ],
     "medicine vocabulary": ["carechoices.medicines", "carechoices.medicines.report"],
     "review record": ["carechoices.therapies.record", "carechoices.therapies.fhir"],
     "evidence rules": [

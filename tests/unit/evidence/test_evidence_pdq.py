@@ -314,3 +314,14 @@ def test_validate_entry_reports_every_problem_at_once() -> None:
 
     # Assert
     assert set(errors) == {"participants", "endpoint", "references"}
+
+
+def test_strongest_pdq_orders_design_before_endpoint():
+    from carechoices.evidence.pdq import pdq_strength_key, strongest_pdq
+
+    assert strongest_pdq(["3iiiDiv", "1iiC", None, "1iC", "2A"]) == "1iC"
+    assert strongest_pdq(["4", "3iiiA"]) == "3iiiA"
+    assert strongest_pdq([None]) is None
+    assert sorted(["2A", "1iiA", "1iDiv", "1iA"], key=pdq_strength_key) == ["1iA", "1iDiv", "1iiA", "2A"]
+    with pytest.raises(ValueError):
+        pdq_strength_key("5Z")

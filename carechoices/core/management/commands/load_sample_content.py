@@ -1,5 +1,6 @@
 """``manage.py load_sample_content``: the demo's people, glossary, references and reviews."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from carechoices.demo.loader import DEMO_ACCOUNTS, load_sample_content
@@ -14,6 +15,10 @@ class Command(BaseCommand):
             self.stdout.write("Sample content already loaded; nothing changed.")
         for kind, names in report.created.items():
             self.stdout.write(f"Created {len(names)} {kind}: {', '.join(names)}")
+        # Saving indexes each object as it is created; a full rebuild also drops stale entries
+        # and picks up search fields added since the database was built.
+        call_command("update_index", verbosity=0)
+        self.stdout.write("Search index rebuilt.")
         if report.refused_accounts:
             self.stderr.write(
                 f"Refused to create the demo accounts ({', '.join(report.refused_accounts)}): their "

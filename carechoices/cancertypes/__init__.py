@@ -1,0 +1,1 @@
+"""Cancer types: the controlled vocabulary evidence entries and grades point to, and their pages."""
