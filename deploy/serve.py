@@ -180,7 +180,7 @@ def serving(
         media_root=media_root or BASE_DIR / "var" / "media",
         cache_ttl_s=cache_ttl_s,
         nginx_workers=nginx_workers,
-        access_log=str(prefix / "access.log") if access_log else "off",
+        access_log=f"{prefix / 'access.log'} carechoices" if access_log else "off",
     )
     conf = prefix / "nginx.conf"
     conf.write_text(render_nginx_config(config))

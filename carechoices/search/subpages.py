@@ -20,6 +20,19 @@ def _stream_text(stream) -> str:
     return _clean(" · ".join(parts))
 
 
+def _evidence_cancer_types(page) -> str:
+    """The names of the cancer types the research page groups its studies by (blocks hold slugs)."""
+    from carechoices.cancertypes import lookup
+
+    slugs: dict[str, None] = {}
+    for block in page.evidence:
+        slugs.update(dict.fromkeys(block.value.get("cancer_types") or ()))
+    for block in page.grades:
+        if block.value.get("cancer_type"):
+            slugs[block.value["cancer_type"]] = None
+    return " · ".join(lookup.searchable(slug) for slug in slugs)
+
+
 _cache: dict[tuple[int, object], list[tuple[str, str, str, str]]] = {}
 _CACHE_SIZE = 2000
 
@@ -50,7 +63,9 @@ def _texts(page) -> list[tuple[str, str, str]]:
 
     fields = {
         "overview": lambda: " ".join([page.tagline, page.synonyms, _clean(page.at_a_glance)]),
-        "research": lambda: " ".join([_clean(page.research_summary), _stream_text(page.evidence)]),
+        "research": lambda: " ".join(
+            [_clean(page.research_summary), _stream_text(page.evidence), _evidence_cancer_types(page)]
+        ),
         "safety": lambda: " ".join([_clean(page.safety_overview), _stream_text(page.side_effects),
                                     _stream_text(page.contraindications)]),
         "expert-use": lambda: " ".join([_stream_text(page.expert_uses), _stream_text(page.dosing_protocols)]),

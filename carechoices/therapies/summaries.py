@@ -46,6 +46,7 @@ class Summary:
     safety_rating: int | None
     safety_headline: str
     partial: bool
+    covers: str = ""  # what a partial review covers, in words ("safety")
 
     @property
     def category_label(self) -> str:
@@ -96,7 +97,7 @@ def _summary(compiled) -> Summary | None:
         slug=record.slug, title=record.title, url=compiled.page.url or record.url, tagline=record.tagline,
         category=record.category, cancer_types=tuple(slugs), strongest=_strongest(compiled.page),
         safety_rating=safety, safety_headline=_safety_headline(record),
-        partial=record.summary_json()["partial"],
+        partial=record.summary_json()["partial"], covers=compiled.page.covers,
     )
 
 

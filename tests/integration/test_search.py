@@ -24,7 +24,8 @@ RELEVANCE = [
     ("curcumin", "therapies", "Turmeric and curcumin", None),
     ("vivid dreams", "therapies", LDN, "Safety and precautions"),  # a symptom
     ("brain cancer", "cancer-types", "Brain cancer", None),  # a cancer type
-    ("brain cancer", "therapies", LDN, "What the research says"),
+    # The overview itself now says how the public review grades the brain cancer evidence.
+    ("brain cancer", "therapies", LDN, "Overview"),
     ("bowel cancer", "cancer-types", "Colorectal cancer", None),  # a cancer type's synonym
     ("placebo", "glossary", "placebo", None),
     ("10.1186/s12916-018-1242-0", "references", None, None),  # a DOI

@@ -80,6 +80,22 @@ def started_stack(database_url: str, ttl_s: int = TTL_S):
         shutil.rmtree(prefix, ignore_errors=True)
 
 
+def test_the_access_log_never_holds_a_query_string(database_url):
+    # What a person types into a search or a GET form must not reach the disk (PRODUCT.md).
+    app = AppConfig(settings=SETTINGS, workers=1, environment={"DATABASE_URL": database_url})
+    prefix = Path(tempfile.mkdtemp(prefix="carechoices-edge-log-"))
+    try:
+        with serving(prefix=prefix, app=app, static_root=prefix / "static", nginx_workers="1",
+                     access_log=True) as running_stack:
+            found = request(running_stack.url + "/search/?q=tamoxifen+zz-private-word")
+            assert found.status == 200
+        log = (prefix / "access.log").read_text()
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
+    assert '"GET /search/ HTTP/1.1" 200' in log
+    assert "private-word" not in log and "tamoxifen" not in log and "?" not in log
+
+
 @pytest.fixture(scope="module")
 def stack(database_url):
     with started_stack(database_url) as running_stack:
