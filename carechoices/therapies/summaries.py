@@ -75,15 +75,30 @@ def _strongest(page) -> Strongest | None:
     return best[1] if best else None
 
 
+def _in_a_sentence(title: str) -> str:
+    """A rule's title inside a sentence: "Opioid medicines" → "opioid medicines", "NSAIDs" kept."""
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def _listed(titles: list[str]) -> str:
+    return ", ".join(_in_a_sentence(t) for t in titles[:2]) + ("…" if len(titles) > 2 else "")
+
+
 def _safety_headline(record) -> str:
     if not record.rules_reviewed and not record.rules:
         return "Interactions not yet reviewed"
-    avoid = [r.title for r in record.rules if r.severity == "avoid"]
-    caution = [r.title for r in record.rules if r.severity == "caution"]
-    if avoid:
-        return "Do not combine with: " + ", ".join(avoid[:2]).lower() + ("…" if len(avoid) > 2 else "")
-    if caution:
-        return "Take care with: " + ", ".join(caution[:2]).lower() + ("…" if len(caution) > 2 else "")
+    by_severity = {
+        severity: [r.title for r in record.rules if r.severity == severity]
+        for severity in ("avoid", "caution", "info")
+    }
+    if by_severity["avoid"]:
+        return "Do not combine with: " + _listed(by_severity["avoid"])
+    if by_severity["caution"]:
+        return "Take care with: " + _listed(by_severity["caution"])
+    if by_severity["info"]:
+        return "Worth raising with your care team: " + _listed(by_severity["info"])
     return "No warnings recorded yet; see the safety section"
 
 

@@ -61,3 +61,20 @@ def test_about_page_says_what_it_knows_and_what_is_not_yet_published(client):
     assert "has not been published yet" in page
     assert "demo profiles, not real people" in page
     assert 'href="/about/"' in client.get("/").content.decode()
+
+
+def test_an_information_rule_is_named_on_the_card_not_hidden(home):
+    # Probiotics' only rule is an "info" one (a weakened immune system): the card says so rather
+    # than "no warnings", and a title such as "NSAIDs" keeps its capitals.
+    cards = {text(c).split("\n")[0]: text(c) for c in re.findall(r'<li class="therapy-card">(.*?)</li>', home, flags=re.S)}
+    probiotics = next(c for title, c in cards.items() if "Probiotics" in c)
+    assert "Safety: Worth raising with your care team: a weakened immune system" in probiotics
+    assert "No warnings recorded yet" not in probiotics
+
+
+def test_a_rule_title_keeps_its_capitals_in_a_sentence():
+    from carechoices.therapies.summaries import _in_a_sentence
+
+    assert _in_a_sentence("Opioid medicines") == "opioid medicines"
+    assert _in_a_sentence("NSAIDs") == "NSAIDs"
+    assert _in_a_sentence("Aspirin or other NSAIDs taken often") == "aspirin or other NSAIDs taken often"
