@@ -65,3 +65,36 @@ def test_index_filters_keep_their_state_in_the_url(page: Page, no_js_page: Page,
     expect(browser_page.get_by_label("Herbal or plant extract")).to_be_checked()
     browser_page.get_by_role("link", name="remove").click()
     expect(browser_page.get_by_text("7 therapies.")).to_be_visible()
+
+
+@pytest.mark.functional
+def test_suggestions_as_you_type_by_keyboard(page: Page) -> None:
+    # A progressive enhancement: the form still submits to /search/ without it (tests above).
+    page.goto("/search/")
+    box = page.get_by_role("combobox", name="Search therapies, cancer types, terms and studies")
+    box.press_sequentially("naltrex", delay=30)
+    suggestions = page.get_by_role("listbox", name="Suggestions")
+    expect(suggestions).to_be_visible()
+    first = suggestions.get_by_role("option").first
+    expect(first).to_contain_text("Low-dose naltrexone (LDN)")
+    expect(box).to_have_attribute("aria-expanded", "true")
+
+    box.press("ArrowDown")
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id") or "")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/therapies/low-dose-naltrexone/"))
+
+
+@pytest.mark.functional
+def test_escape_closes_the_suggestions_and_enter_still_searches(page: Page) -> None:
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Search therapies, cancer types, terms and studies")
+    box.press_sequentially("brain", delay=30)
+    suggestions = page.get_by_role("listbox", name="Suggestions")
+    expect(suggestions).to_be_visible()
+    box.press("Escape")
+    expect(suggestions).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=brain$"))
