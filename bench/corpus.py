@@ -220,7 +220,10 @@ def _copy_database(source: Path, target: Path) -> None:
     with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
             contextlib.closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-        dst.execute("DELETE FROM carechoices_cache")  # the sample run's cached pages: not ours
+        # The sample run's cached pages are not ours (the cache table exists only where a
+        # setting still keeps the cache in the database).
+        if dst.execute("SELECT 1 FROM sqlite_master WHERE name = 'carechoices_cache'").fetchone():
+            dst.execute("DELETE FROM carechoices_cache")
         dst.commit()
 
 

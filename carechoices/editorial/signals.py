@@ -55,6 +55,7 @@ def _connect_content_version() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page, PageViewRestriction, Site
 
+    from carechoices.cancertypes.models import CancerType
     from carechoices.glossary.models import GlossaryTerm
     from carechoices.people.models import Person
     from carechoices.references.models import Reference
@@ -63,7 +64,7 @@ def _connect_content_version() -> None:
     from .models import ReviewChange
 
     # A view restriction hides a page (and its record) without publishing anything.
-    for model in (Reference, GlossaryTerm, Person, Site, ReviewChange, PageViewRestriction):
+    for model in (Reference, GlossaryTerm, Person, Site, ReviewChange, PageViewRestriction, CancerType):
         post_save.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-save")
         post_delete.connect(bump, sender=model, dispatch_uid=f"version-{model.__name__}-delete")
     # Any page type: a deleted or moved therapy page changes the index and the home page too.

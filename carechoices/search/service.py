@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import mark_safe
 from wagtail.search.backends import get_search_backend
 
+from carechoices.editorial.generation import PerGeneration
 from carechoices.references.identifiers import identifier_in
 
 from .query import clean_query
@@ -219,6 +220,11 @@ def known_names() -> list[str]:
     return names
 
 
+#: "Did you mean" over the known names, built once per content generation (a publish or a
+#: change to a cancer type or glossary term raises it).
+_suggester: PerGeneration[Suggester] = PerGeneration(lambda: Suggester(known_names()))
+
+
 def _run(query: str, typed: str) -> list[Group]:
     terms = find_terms(query)
     found = {
@@ -240,7 +246,7 @@ def search(typed: object) -> Results:
         return results
     results.groups = _run(cleaned.text, raw)
     if results.count == 0:
-        suggestion = Suggester(known_names()).suggest(cleaned.text)
+        suggestion = _suggester.get().suggest(cleaned.text)
         if suggestion:
             results.suggestion = suggestion
             results.groups = _run(suggestion, suggestion)

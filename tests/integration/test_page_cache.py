@@ -117,3 +117,19 @@ def test_glossary_and_people_pages_are_stored_and_follow_edits(client):
     assert "An edited definition for the store test." in client.get("/glossary/").content.decode()
     client.get("/people/")
     assert client.get("/people/")["X-Page-Cache"] == "hit"
+
+
+def test_renaming_a_cancer_type_is_seen_on_a_stored_research_page(client):
+    from carechoices.cancertypes.models import CancerType
+
+    research = REVIEW + "research/"
+    assert "rain cancer" in client.get(research).content.decode()  # "Brain cancer" or "brain cancer"
+    assert client.get(research)["X-Page-Cache"] == "hit"
+
+    brain = CancerType.objects.get(slug="brain-cancer")
+    brain.name = "Brain and spinal cord cancer"
+    brain.save()
+
+    again = client.get(research)
+    assert again["X-Page-Cache"] == "miss"
+    assert "rain and spinal cord cancer" in again.content.decode()
