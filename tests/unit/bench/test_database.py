@@ -12,8 +12,8 @@ def test_redact_url_hides_the_password_only() -> None:
         redact_url("postgres://bench:s3cret@127.0.0.1:5432/carechoices")
         == "postgres://bench:***@127.0.0.1:5432/carechoices"
     )
-    assert redact_url("sqlite:////work/main/var/bench.sqlite3") == (
-        "sqlite:////work/main/var/bench.sqlite3"
+    assert redact_url("sqlite:////srv/carechoices/var/bench.sqlite3") == (
+        "sqlite:////srv/carechoices/var/bench.sqlite3"
     )
 
 

@@ -14,7 +14,7 @@ GOLDEN_AMA = HERE / "golden" / "ama.txt"
 
 
 def load_sample_library() -> list[dict[str, Any]]:
-    """The CSL-JSON entries transcribed from /work/shared/sources/references.md."""
+    """The CSL-JSON entries transcribed from ../shared/sources/references.md."""
     with FIXTURES.open(encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -1,6 +1,6 @@
 """A small fake medicine vocabulary with the same shape as carechoices.medicines.
 
-Classes given to real medicines here come from /work/shared/sources (the opioids named in
+Classes given to real medicines here come from ../shared/sources (the opioids named in
 facts-ldn.md, aspirin as an NSAID and rituximab from facts-other-therapies.md) or from the
 public FDA label data (Percocet = oxycodone + acetaminophen). Every name starting with
 "example" is fictional, standing in for a class the sources do not name a medicine for.

@@ -1,4 +1,4 @@
-"""Sample screening rules for the tests, written from /work/shared/sources/ as Rule objects.
+"""Sample screening rules for the tests, written from ../shared/sources/ as Rule objects.
 
 LDN rules follow facts-ldn.md ("Contraindications, cautions and timing rules"); vitamin D rules
 follow facts-other-therapies.md. The other five therapies have no interaction facts in the
