@@ -193,17 +193,22 @@ def discovery_view(request: HttpRequest) -> HttpResponse:
 @_guarded
 def service_view(request: HttpRequest, service_id: str) -> HttpResponse:
     """``POST /cds-services/{id}``: cards for one hook call."""
-    service = SERVICES.get(service_id)
-    if service is None:
+    refused = _refused_post(request, service_id)
+    if refused is not None:
+        return refused
+    return _answer(request, SERVICES[service_id])
+
+
+def _refused_post(request: HttpRequest, service_id: str) -> HttpResponse | None:
+    """The answer for a call that never reaches a service: unknown id, preflight, a method other
+    than POST, or a refused token; None when the call may go on."""
+    if service_id not in SERVICES:
         return _outcome(404, "not-found", "no CDS service has this id; see GET /cds-services")
     if request.method == "OPTIONS":
         return _preflight()
     if request.method != "POST":
         return _not_allowed("POST, OPTIONS")
-    refused = _checked_token(request)
-    if refused is not None:
-        return refused
-    return _answer(request, service)
+    return _checked_token(request)
 
 
 @sensitive_variables()
@@ -237,13 +242,7 @@ def _answer(request: HttpRequest, service) -> HttpResponse:
 @_guarded
 def feedback_view(request: HttpRequest, service_id: str) -> HttpResponse:
     """``POST /cds-services/{id}/feedback``: count accepted and overridden cards."""
-    if service_id not in SERVICES:
-        return _outcome(404, "not-found", "no CDS service has this id; see GET /cds-services")
-    if request.method == "OPTIONS":
-        return _preflight()
-    if request.method != "POST":
-        return _not_allowed("POST, OPTIONS")
-    refused = _checked_token(request)
+    refused = _refused_post(request, service_id)
     if refused is not None:
         return refused
     try:
