@@ -37,12 +37,11 @@ class SingleChildTypeRouting:
 
     def _child_models(self) -> dict:
         def build() -> dict:
+            from django.contrib.contenttypes.models import ContentType
             from wagtail.models import Page
 
             found = {}
             for slug, content_type in Page.objects.child_of(self).values_list("slug", "content_type"):
-                from django.contrib.contenttypes.models import ContentType
-
                 model = ContentType.objects.get_for_id(content_type).model_class()
                 if model is not None:
                     found[slug] = model
