@@ -210,6 +210,8 @@ def clean(value: object) -> str:
     of space one space."""
     if not isinstance(value, str):
         return ""
+    if value.isascii() and value.isprintable():  # nothing to replace: the usual case
+        return " ".join(value[: MAX_TEXT * 2].split())[:MAX_TEXT]
     text = "".join(
         "" if unicodedata.category(char) == "Cf" else " " if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") else char
         for char in value[: MAX_TEXT * 2]

@@ -74,8 +74,27 @@ def _first_unreadable(value: Any) -> tuple[str, str] | None:
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse ``text`` as JSON; raise :class:`JSONValueError` for numbers JSON cannot carry."""
-    value = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
+    """Parse ``text`` as JSON; raise :class:`JSONValueError` for numbers JSON cannot carry.
+
+    The parsed value is walked for the unreadable value's path only when the parser met one:
+    a body of ordinary numbers costs one parse.
+    """
+    met: list[_Unreadable] = []
+
+    def noted(reader):
+        def read(text: str):
+            value = reader(text)
+            if isinstance(value, _Unreadable):
+                met.append(value)
+            return value
+
+        return read
+
+    value = json.loads(
+        text, parse_int=noted(_integer), parse_float=noted(_float), parse_constant=noted(_constant)
+    )
+    if not met:
+        return value
     problem = _first_unreadable(value)
     if problem is not None:
         raise JSONValueError(*problem)

@@ -28,11 +28,39 @@ _request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("content_
 
 
 def read() -> int:
-    """The generation in the database now (one primary-key query); 0 before any change."""
+    """The generation in the database now (one primary-key query); 0 before any change.
+
+    Every request that reads content asks this first, so it is one prepared statement on a
+    cursor rather than a queryset: the ORM's compiling costs more than the query (the same
+    database the ORM would route the read to; the query still counts and still raises
+    ``OperationalError`` when the database is down).
+    """
+    from django.db import connections, router
+
     from .models import PublishedContentState
 
-    value = PublishedContentState.objects.filter(pk=STATE_ID).values_list("generation", flat=True).first()
-    return value or 0
+    connection = connections[router.db_for_read(PublishedContentState)]
+    with connection.cursor() as cursor:
+        cursor.execute(_read_sql(connection), [STATE_ID])
+        row = cursor.fetchone()
+    return (row[0] if row else 0) or 0
+
+
+_sql: dict[str, str] = {}
+
+
+def _read_sql(connection) -> str:
+    vendor = connection.vendor
+    if vendor not in _sql:
+        from .models import PublishedContentState
+
+        meta = PublishedContentState._meta
+        quote = connection.ops.quote_name
+        _sql[vendor] = (
+            f"SELECT {quote(meta.get_field('generation').column)} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.pk.column)} = %s"
+        )
+    return _sql[vendor]
 
 
 def current() -> int:

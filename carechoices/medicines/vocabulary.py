@@ -683,6 +683,7 @@ class MedicineVocabulary:
                     "|".join(f"(?:{p})" for p in patterns), re.IGNORECASE
                 )
         self._standing: dict[str, _IngredientStanding] = {}
+        self._recognised_classes: dict[str, frozenset[str]] = {}
 
         self._concepts: dict[str, ConditionConcept] = {}
         single_keys: dict[str, str] = {}
@@ -878,6 +879,24 @@ class MedicineVocabulary:
 
         Route is not applied: a ``systemic_only`` member counts here."""
         return self._classes_by_ingredient.get(ingredient.strip().lower(), frozenset())
+
+    def ingredient_rule_classes(self, ingredient: str) -> frozenset[str]:
+        """The rule classes an exact recognition of an ingredient's name gives (empty otherwise).
+
+        What :meth:`lookup_medicine` says of the bare name, remembered per ingredient: the
+        screen asks it to say which ingredient of a combination carries a class. Only names
+        that are ingredients of the index are remembered (vocabulary data, never a person's
+        text); any other name is looked up afresh.
+        """
+        cached = self._recognised_classes.get(ingredient)
+        if cached is not None:
+            return cached
+        match = self.lookup_medicine(ingredient)
+        # Only an exact recognition may attribute a class; never a suggestion.
+        classes = frozenset(match.rule_classes if match.status == RECOGNISED else ())
+        if ingredient in self._all_ingredients():
+            self._recognised_classes[ingredient] = classes
+        return classes
 
     def rule_class_rows(self, ingredient: str | None = None) -> tuple[RuleClassRow, ...]:
         """Rows of the rule-class table (all, or one ingredient's), with their sources."""

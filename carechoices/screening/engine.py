@@ -402,10 +402,16 @@ class _IngredientClasses:
 
     def _classes_of(self, ingredient: str) -> frozenset[str]:
         if ingredient not in self._classes:
-            match = self._vocabulary.lookup_medicine(ingredient)
-            # Only an exact recognition may attribute a class; never a suggestion.
-            recognised = match.status == "recognised"
-            self._classes[ingredient] = frozenset(match.rule_classes if recognised else ())
+            # A vocabulary may remember the answer for its own ingredient names (the shared
+            # one does); any other is asked through a lookup, once per screen.
+            remembered = getattr(self._vocabulary, "ingredient_rule_classes", None)
+            if remembered is not None:
+                self._classes[ingredient] = remembered(ingredient)
+            else:
+                match = self._vocabulary.lookup_medicine(ingredient)
+                # Only an exact recognition may attribute a class; never a suggestion.
+                recognised = match.status == "recognised"
+                self._classes[ingredient] = frozenset(match.rule_classes if recognised else ())
         return self._classes[ingredient]
 
     def carriers(self, ingredients: tuple[str, ...], rule_class: str) -> str:

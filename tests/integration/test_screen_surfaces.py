@@ -164,3 +164,32 @@ def test_common_combination_product_is_fully_checked(client):
     body = api(client, {"therapies": ["vitamin-d"], "medicines": ["Percocet 5/325"]}).json()
     assert body["coverage"]["unrecognised"] == []
     assert body["therapies"][0]["verdict"] == "no-known-concerns"
+
+
+def _as_documented(schema, data):
+    """``data`` read through its documented response model and written back out."""
+    return schema.model_validate(data).model_dump(mode="json", by_alias=True)
+
+
+@pytest.mark.parametrize(("args", "payload", "verdict", "rules"), CASES)
+def test_the_screen_answer_is_exactly_its_documented_model(client, args, payload, verdict, rules):
+    """The endpoint writes the contract JSON itself: every key must be one the OpenAPI model
+    declares (a key the model lacks would be dropped by reading it) and nothing the model
+    declares may be missing (reading it would add the default)."""
+    from carechoices.api.schemas import ScreenResult
+
+    for body in (payload, {"therapies": [LDN], **payload}):
+        data = api(client, body).json()
+        assert _as_documented(ScreenResult, data) == data
+
+
+def test_the_plan_answer_is_exactly_its_documented_model(client):
+    import datetime
+
+    from carechoices.api.schemas import PlanResult, plan_request_examples
+
+    for name, example in plan_request_examples(datetime.date.today()).items():
+        response = api(client, example["value"], path="/api/v1/plan")
+        assert response.status_code == 200, (name, response.content[:300])
+        data = response.json()
+        assert _as_documented(PlanResult, data) == data, name

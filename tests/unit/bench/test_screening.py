@@ -35,14 +35,14 @@ def test_request_body_is_the_payload_and_passes_the_api_validation() -> None:
     assert request.therapies is None  # every therapy is screened
 
 
-def test_time_round_robin_warms_up_once_then_runs_each_action_in_turn() -> None:
+def test_time_round_robin_warms_up_once_then_runs_each_action_in_turn_in_batches() -> None:
     calls: list[str] = []
     actions = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
 
-    samples = screening.time_round_robin(actions, runs=3)
+    samples = screening.time_round_robin(actions, runs=3, batch=2)
 
-    assert calls == ["a", "b"] * 4
-    assert {name: len(values) for name, values in samples.items()} == {"a": 3, "b": 3}
+    assert calls == ["a", "b"] + ["a", "a", "b", "b"] * 3
+    assert {name: len(values) for name, values in samples.items()} == {"a": 6, "b": 6}
     assert all(value >= 0 for values in samples.values() for value in values)
 
 

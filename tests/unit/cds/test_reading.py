@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from carechoices.cds import reading
 from tests.unit.cds import builders as b
@@ -218,6 +220,24 @@ def test_selections_focus_order_select_and_fall_back_to_all():
 def test_clean_removes_control_characters():
     assert reading.clean("tra\u0000ma\u200bdol\n 50 mg") == "tra madol 50 mg"
     assert reading.clean(12) == ""
+
+
+def _clean_char_by_char(value: str) -> str:
+    """``clean`` as first written: every character looked at (the fast path must agree)."""
+    import unicodedata
+
+    text = "".join(
+        "" if unicodedata.category(c) == "Cf" else " " if unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") else c
+        for c in value[: reading.MAX_TEXT * 2]
+    )
+    return " ".join(text.split())[: reading.MAX_TEXT]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+@example("a" * 5000)
+@example("  tramadol \x7f 50\tmg ")
+def test_clean_reads_every_text_as_the_character_by_character_reading(value):
+    assert reading.clean(value) == _clean_char_by_char(value)
 
 
 def test_procedure_labels_match_the_engines():
