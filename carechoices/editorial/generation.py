@@ -56,8 +56,9 @@ def _read_sql(connection) -> str:
 
         meta = PublishedContentState._meta
         quote = connection.ops.quote_name
+        # Names from the model's own metadata, quoted by the backend; the id is a parameter.
         _sql[vendor] = (
-            f"SELECT {quote(meta.get_field('generation').column)} FROM {quote(meta.db_table)} "
+            f"SELECT {quote(meta.get_field('generation').column)} FROM {quote(meta.db_table)} "  # noqa: S608
             f"WHERE {quote(meta.pk.column)} = %s"
         )
     return _sql[vendor]
