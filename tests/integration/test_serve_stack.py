@@ -137,6 +137,21 @@ def test_the_template_names_every_field_it_uses(tmp_path):
         )
 
 
+def test_nginx_never_reuses_a_connection_gunicorn_is_closing():
+    """nginx drops idle upstream connections before gunicorn does, and a request whose kept-alive
+    connection closed under it (a recycled worker) is tried once more, POSTs included: else the
+    soak saw a stray 502 on the screen and the plan."""
+    import runpy
+
+    template = (ROOT / "deploy" / "nginx.conf.template").read_text()
+    gunicorn = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    upstream = re.search(r"upstream carechoices_app \{(.*?)\}", template, re.S).group(1)
+    nginx_idle_s = int(re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M).group(1))
+    assert nginx_idle_s < gunicorn["keepalive"]
+    assert re.search(r"^\s*proxy_next_upstream error non_idempotent;", template, re.M)
+    assert re.search(r"^\s*proxy_next_upstream_tries 2;", template, re.M)
+
+
 @pytest.mark.parametrize("path", [*review_subpages(), *PUBLIC_PAGES])
 def test_public_pages_are_served_from_the_edge_cache(stack, path):
     first = request(stack.url + path)
