@@ -37,8 +37,8 @@ class DueReport:
 def review_states(today=None) -> list[ReviewState]:
     """Every review (its latest draft, which is what editors will publish next), by title."""
     from carechoices.references.models import Reference
+    from carechoices.therapies.compile import review_citation_order
     from carechoices.therapies.models import TherapyPage
-    from carechoices.therapies.presenters import review_citation_order
 
     from .cycle import review_due
 

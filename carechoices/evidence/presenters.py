@@ -6,6 +6,7 @@ grade suggestions, the versioned rubric); nothing derived is stored, so it canno
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from django.utils.safestring import mark_safe
 
 from .blocks import GENERAL_CANCER_TYPE, grade_cancer_type
-from .charts import evidence_map_svg, ratings_bar_svg
+from .charts import evidence_map_svg
 from .domain import (
     HUMAN_DESIGNS,
     Direction,
@@ -26,7 +27,6 @@ from .grading import GradeSuggestion, harm_signals, suggest_grade
 from .pdq import classify_pdq
 from .rubric import (
     EVIDENCE_ATTRIBUTES,
-    RUBRIC_VERSION,
     AffordabilityInputs,
     FinalRating,
     OverrideError,
@@ -48,7 +48,6 @@ class EntryView:
     """One evidence entry with what the page derives from it."""
 
     index: int
-    value: Any  # the block value, for references
     entry: EvidenceEntry
     pdq_code: str | None
     pdq_reason: str
@@ -160,29 +159,36 @@ def rating_inputs(*, evidence_entries: list[EvidenceEntry], contraindications, e
     }
 
 
-class EvidencePresenter:
-    """Evidence views for one review; ``page`` may also be an unsaved form instance."""
+class EvidenceViews:
+    """A review's evidence as its pages list it, from typed entries and the editors' grades.
 
-    def __init__(self, page, citation_numbers: dict[str, int] | None = None) -> None:
-        self.page = page
-        #: The review-wide citation numbers, when a page has them: the evidence map then names
-        #: each mark's references by number instead of by citation key.
+    ``grades`` are ``(outcome category, cancer type name, grade, reason)``: the compiled record's
+    grades, or a page's grade blocks (:class:`EvidencePresenter`). ``citation_numbers`` are the
+    review-wide numbers, when a page has them: the evidence map then names each mark's
+    references by number instead of by citation key.
+    """
+
+    def __init__(self, title: str, entries: Iterable[EvidenceEntry],
+                 grades: Iterable[tuple[str, str, str, str]] = (),
+                 citation_numbers: dict[str, int] | None = None) -> None:
+        self.title = title
+        self._entries = tuple(entries)
+        self._grades = tuple(grades)
         self.citation_numbers = citation_numbers
 
     @cached_property
     def entries(self) -> list[EntryView]:
         views = []
-        for index, block in enumerate(self.page.evidence, start=1):
-            entry = block.value.as_entry()
+        for index, entry in enumerate(self._entries, start=1):
             pdq = classify_pdq(entry.design, entry.endpoint)
-            views.append(EntryView(index, block.value, entry, pdq.code, pdq.reason))
+            views.append(EntryView(index, entry, pdq.code, pdq.reason))
         return views
 
     @cached_property
     def editor_grades(self) -> dict[tuple[str, str], tuple[Grade, str]]:
         return {
-            (b.value["outcome_category"], grade_cancer_type(b.value).strip().lower()): (Grade(b.value["grade"]), b.value.get("reason") or "")
-            for b in self.page.grades
+            (category, cancer_type.strip().lower()): (Grade(grade), reason or "")
+            for category, cancer_type, grade, reason in self._grades
         }
 
     def _groups(self, *, human: bool) -> list[CategoryView]:
@@ -253,6 +259,50 @@ class EvidencePresenter:
     def harm_entries(self) -> list[EntryView]:
         return [v for v in self.entries if v.is_harm]
 
+    # Charts ----------------------------------------------------------------------------------
+    def _evidence_map(self, layout: str) -> str:
+        entries = [v.entry for v in self.entries]
+        if not entries:
+            return ""
+        harms = sum(1 for e in entries if e.direction is Direction.HARM)
+        return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
+            evidence_map_svg(
+                entries,
+                citation_numbers=self.citation_numbers or {},
+                title=f"Evidence map for {self.title}",
+                description=(
+                    f"{len(entries)} studies plotted by outcome and strength of design; {harms} "
+                    "show harm. Each is labelled with its reference number; the list of studies "
+                    "above describes each one."
+                ),
+                chart_id="evidence-map" if layout == "wide" else "evidence-map-stacked",
+                layout=layout,
+            )
+        )
+
+    def evidence_map(self) -> str:
+        """The map as a grid, for screens wider than a phone."""
+        return self._evidence_map("wide")
+
+    def evidence_map_stacked(self) -> str:
+        """The same marks, one block per outcome, readable on a 375 px phone."""
+        return self._evidence_map("stacked")
+
+
+class EvidencePresenter(EvidenceViews):
+    """Evidence views and the rubric's ratings for one review page; ``page`` may also be an
+    unsaved form instance."""
+
+    def __init__(self, page, citation_numbers: dict[str, int] | None = None) -> None:
+        self.page = page
+        super().__init__(
+            page.title,
+            (block.value.as_entry() for block in page.evidence),
+            ((b.value["outcome_category"], grade_cancer_type(b.value), b.value["grade"], b.value.get("reason") or "")
+             for b in page.grades),
+            citation_numbers,
+        )
+
     # Ratings ---------------------------------------------------------------------------------
     def suggestions(self) -> dict[RatedAttribute, RatingSuggestion]:
         grades_by_category: dict[OutcomeCategory, list[Grade]] = {}
@@ -296,50 +346,3 @@ class EvidencePresenter:
                 # rubric change) falls back to the suggestion for that attribute only.
                 finals[attribute] = apply_override(suggestion)
         return finals
-
-    @property
-    def rubric_version(self) -> str:
-        return RUBRIC_VERSION
-
-    # Charts ----------------------------------------------------------------------------------
-    def _evidence_map(self, layout: str) -> str:
-        entries = [v.entry for v in self.entries]
-        if not entries:
-            return ""
-        harms = sum(1 for e in entries if e.direction is Direction.HARM)
-        return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
-            evidence_map_svg(
-                entries,
-                citation_numbers=self.citation_numbers or {},
-                title=f"Evidence map for {self.page.title}",
-                description=(
-                    f"{len(entries)} studies plotted by outcome and strength of design; {harms} "
-                    "show harm. Each is labelled with its reference number; the list of studies "
-                    "above describes each one."
-                ),
-                chart_id="evidence-map" if layout == "wide" else "evidence-map-stacked",
-                layout=layout,
-            )
-        )
-
-    def evidence_map(self) -> str:
-        """The map as a grid, for screens wider than a phone."""
-        return self._evidence_map("wide")
-
-    def evidence_map_stacked(self) -> str:
-        """The same marks, one block per outcome, readable on a 375 px phone."""
-        return self._evidence_map("stacked")
-
-    @cached_property
-    def rated(self) -> list[tuple[RatedAttribute, FinalRating]]:
-        return [(attribute, rating) for attribute, rating in self.ratings.items() if rating.score is not None]
-
-    def ratings_chart(self) -> str:
-        """Bars for the ratings that have a score ("" when none has): unrated ones are listed
-        in one line by the page instead of drawn as empty rows."""
-        rows = [(attribute.label, rating.score) for attribute, rating in self.rated]
-        if not rows:
-            return ""
-        return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
-            ratings_bar_svg(rows, title=f"Ratings for {self.page.title}, 0 (lowest) to 5 (highest)")
-        )

@@ -33,9 +33,9 @@ from django.utils.http import content_disposition_header, quote_etag
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
-from .citations import number_citations
+from carechoices.therapies.record import RecordReference, ReviewRecord
+
 from .exports import FORMATS, ExportItem, export_item
-from .models import Reference
 
 #: The ``fmt`` part of the export URLs: one of the format names, e.g. ``csl.json``.
 FORMAT_PATTERN = "|".join(re.escape(name) for name in FORMATS)
@@ -43,42 +43,34 @@ MAX_AGE = 300
 LIBRARY_FILENAME = "carechoices"
 
 
-def reference_export_item(reference: Reference, number: int) -> ExportItem:
-    """A library entry as an export item: its CSL-JSON with DOI, PMID, PMCID and URL merged in."""
-    csl = reference.csl_item()
+def reference_export_item(reference: RecordReference, number: int) -> ExportItem:
+    """A cited reference as an export item: its CSL-JSON with DOI, PMID, PMCID and URL merged in."""
+    csl = dict(reference.csl)
     if reference.pmcid:
         csl["PMCID"] = reference.pmcid
     return export_item(csl, number, verification_note=reference.verification_note)
 
 
-def _cited_keys(page) -> list[str]:
-    from carechoices.therapies.presenters import review_citation_order
+def review_export_items(record: ReviewRecord) -> list[ExportItem]:
+    """The references a review cites, in citation order with their review-wide numbers.
 
-    return [key for keys in review_citation_order(page).values() for key in keys]
-
-
-def review_export_items(page) -> list[ExportItem]:
-    """The references ``page`` cites, in citation order with their review-wide numbers.
-
-    A key that is not in the library (the page shows it as missing) is left out; the other
-    references keep the numbers they have on the page.
+    As the compiled record has them, so the numbers are the pages' and the API's. A key that is
+    not in the library (the page shows it as missing) is left out; the other references keep
+    the numbers they have on the page.
     """
-    numbers = number_citations(_cited_keys(page))
-    library = Reference.objects.in_bulk(list(numbers), field_name="key")
-    return [
-        reference_export_item(library[key], number)
-        for key, number in numbers.items()
-        if key in library
-    ]
+    return [reference_export_item(reference, reference.number) for reference in record.references]
 
 
-def library_export_items(pages: Iterable) -> list[ExportItem]:
-    """Every library entry cited by one of ``pages``, ordered by key and numbered from 1."""
-    cited: set[str] = set()
-    for page in pages:
-        cited.update(_cited_keys(page))
-    references = Reference.objects.filter(key__in=cited).order_by("key")
-    return [reference_export_item(ref, number) for number, ref in enumerate(references, start=1)]
+def library_export_items(records: Iterable[ReviewRecord]) -> list[ExportItem]:
+    """Every library entry cited by one of ``records``, ordered by key and numbered from 1."""
+    cited = {reference.key: reference for record in records for reference in record.references}
+    return [reference_export_item(cited[key], number) for number, key in enumerate(sorted(cited), start=1)]
+
+
+def _record(page) -> ReviewRecord:
+    from carechoices.therapies.compile import page_record
+
+    return page_record(page)
 
 
 def _live_reviews():
@@ -132,7 +124,7 @@ def review_export(request: HttpRequest, page_path: str, fmt: str) -> HttpRespons
         raise Http404("No published review at this address")
 
     def build() -> str:
-        return FORMATS[fmt].export(review_export_items(page))
+        return FORMATS[fmt].export(review_export_items(_record(page)))
 
     body = _cached(f"review:{page.pk}:{page.live_revision_id}:{fmt}", build)
     return _download(request, body, fmt, page.slug)
@@ -147,7 +139,7 @@ def library_export(request: HttpRequest, fmt: str) -> HttpResponse:
     digest = hashlib.sha256(revisions.encode()).hexdigest()[:16]
 
     def build() -> str:
-        return FORMATS[fmt].export(library_export_items(pages))
+        return FORMATS[fmt].export(library_export_items(_record(page) for page in pages))
 
     body = _cached(f"library:{digest}:{fmt}", build)
     return _download(request, body, fmt, LIBRARY_FILENAME)

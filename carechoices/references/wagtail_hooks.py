@@ -50,8 +50,8 @@ register_snippet(ReferenceViewSet)
 
 def cited_keys_in_reviews() -> dict[str, list[str]]:
     """Every citation key used by any review (live or latest draft) → the reviews using it."""
+    from carechoices.therapies.compile import review_citation_order
     from carechoices.therapies.models import TherapyPage
-    from carechoices.therapies.presenters import review_citation_order
 
     used: dict[str, list[str]] = {}
     for page in TherapyPage.objects.all():

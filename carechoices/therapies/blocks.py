@@ -19,6 +19,8 @@ from carechoices.references.blocks import ReferenceChooserBlock
 from carechoices.references.citations import MARKER
 from carechoices.screening.models import SAFE_WORD, ReferenceInfo, Rule, Timing, Trigger
 
+from .record import Contraindication
+
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 SEVERITY_CHOICES = [
@@ -161,7 +163,19 @@ def _triggers(items) -> tuple[Trigger, ...]:
 
 
 class ContraindicationValue(blocks.StructValue):
-    """A contraindication record, which knows what it means to the screen."""
+    """A contraindication record, which knows what it means to the screen and to its page."""
+
+    def as_contraindication(self) -> Contraindication:
+        """The record as the safety page shows it: texts with their citation markers kept."""
+        return Contraindication(
+            rule_id=self["rule_id"],
+            title=self["title"],
+            severity=self["severity"],
+            plain_text=self["plain_text"],
+            professional_text=self["professional_text"],
+            action=self["action"],
+            references=tuple(r.key for r in self["citations"] if r is not None),
+        )
 
     def as_rule(self, references: dict[str, ReferenceInfo]) -> Rule:
         """The screening rule (raises ValueError/KeyError for content the engine cannot use)."""

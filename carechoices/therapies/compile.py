@@ -1,9 +1,12 @@
 """Compile a published review page into its ``ReviewRecord`` (the Django side of the record).
 
-The record is built through the blocks' value classes (``as_rule``, ``as_protocol``,
-``as_entry``), so the schema of a review's blocks is read here and nowhere else. Records are
-built once per live revision and content version (a saved reference, glossary term or person
-bumps the version) and shared by the screen, the plan, the API and the exports.
+The record is built through the blocks' value classes (``as_rule``, ``as_contraindication``,
+``as_protocol``, ``as_entry``), so the schema of a review's blocks is read here and nowhere else.
+The review's citations are walked here too, once, in reading order
+(:func:`review_citation_order`): the record carries each sub-page's keys and every number.
+Records are built once per live revision and content version (a saved reference, glossary term
+or person bumps the version) and shared by the review's pages, the screen, the plan, the API and
+the exports; a preview or a draft is compiled on the fly (:func:`page_record`).
 """
 
 from __future__ import annotations
@@ -19,18 +22,20 @@ from wagtail.models import PageLogEntry, PageViewRestriction
 from carechoices.editorial import generation
 from carechoices.editorial.models import ReviewChange
 from carechoices.evidence.blocks import grade_cancer_type
+from carechoices.evidence.presenters import EvidencePresenter, EvidenceViews
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
 from carechoices.glossary.models import GlossaryTerm
 from carechoices.plans.domain import DosingProtocol
-from carechoices.references.citations import cited_keys, number_citations
-from carechoices.references.formatting import format_references
+from carechoices.references.citations import cited_keys
+from carechoices.references.formatting import FormattedReference, format_references
 from carechoices.references.models import Reference
-from carechoices.screening.models import ReferenceInfo, TherapyRules
+from carechoices.screening.models import ReferenceInfo, Rule, TherapyRules
 
 from .models import RATING_ATTRIBUTES, TherapyPage
 from .record import (
     SECTIONS,
     Change,
+    Citations,
     Contributor,
     ExpertUse,
     Grade,
@@ -44,25 +49,90 @@ from .record import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CompiledReview", "RecordError", "build_record", "live_records", "reference_infos"]
+__all__ = [
+    "CompiledReview",
+    "RecordError",
+    "build_record",
+    "live_records",
+    "page_record",
+    "reference_infos",
+    "review_citation_order",
+]
 
 
 class RecordError(ValueError):
     """A published review's content cannot be compiled (e.g. a rule cites a deleted reference)."""
 
 
+def _formatted(references: list[Reference]) -> dict[str, FormattedReference]:
+    return {f.id: f for f in format_references([r.csl_item() for r in references])}
+
+
+def _reference_info(reference: Reference, formatted: FormattedReference | None) -> ReferenceInfo:
+    citation = formatted.text if formatted is not None and formatted.text else reference.key
+    url = reference.primary_url
+    # AMA ends a web page's entry with its address; ``url`` carries it once, not twice.
+    if url and citation.endswith(url):
+        citation = citation[: -len(url)].rstrip()
+    return ReferenceInfo(id=reference.key, citation=citation, url=url)
+
+
 def reference_infos(references: list[Reference]) -> dict[str, ReferenceInfo]:
     """AMA citation text and the best link for each reference, keyed by citation key."""
-    formatted = {f.id: f.text for f in format_references([r.csl_item() for r in references])}
-    infos = {}
-    for r in references:
-        citation = formatted.get(r.key) or r.key
-        url = r.primary_url
-        # AMA ends a web page's entry with its address; ``url`` carries it once, not twice.
-        if url and citation.endswith(url):
-            citation = citation[: -len(url)].rstrip()
-        infos[r.key] = ReferenceInfo(id=r.key, citation=citation, url=url)
-    return infos
+    formatted = _formatted(references)
+    return {r.key: _reference_info(r, formatted.get(r.key)) for r in references}
+
+
+def _block_keys(stream, *, texts=(), refs=("citations",)) -> list[str]:
+    keys: list[str] = []
+    for block in stream:
+        value = block.value
+        for name in texts:
+            keys += cited_keys(value.get(name) or "")
+        for name in refs:
+            chosen = value.get(name)
+            if chosen is None:
+                continue
+            for ref in [chosen] if isinstance(chosen, Reference) else chosen:
+                if ref is not None:
+                    keys.append(ref.key)
+    return keys
+
+
+def review_citation_order(page: TherapyPage, evidence: EvidenceViews | None = None) -> dict[str, list[str]]:
+    """The keys each sub-page cites, in reading order: the one walk behind review-wide numbering.
+
+    ``page`` may be a draft (a revision's page object); ``evidence`` is its evidence as already
+    grouped, when the caller has it. The record keeps the result (``ReviewRecord.citations``),
+    so the pages, the API and the exports number from this walk and never walk again.
+    """
+    ratings = sorted(page.ratings.all(), key=lambda r: [a for a, _ in RATING_ATTRIBUTES].index(r.attribute))
+    overview = cited_keys(page.at_a_glance)
+    for rating in ratings:
+        overview += cited_keys(rating.rationale)
+    # Evidence entries are cited in the order the research page lists them: every study once,
+    # there, so a study's reference number is the one numbering of the list and the map.
+    evidence = evidence or EvidencePresenter(page)
+    # The research page opens with the harm signals, then the summary, then each outcome's
+    # groups (an editor's reason, then its studies) and its laboratory evidence.
+    research = [key for view in evidence.harm_entries for key in view.entry.references]
+    research += cited_keys(page.research_summary)
+    for section in evidence.outcome_sections:
+        for listed in section.groups:
+            research += cited_keys(listed.group.editor_reason)
+            research += [key for view in listed.entries for key in view.entry.references]
+        research += [key for view in section.laboratory for key in view.entry.references]
+    return {
+        "overview": overview,
+        "research": research,
+        "safety": cited_keys(page.safety_overview)
+        + _block_keys(page.side_effects, texts=("note",))
+        + _block_keys(page.contraindications, texts=("plain_text", "professional_text")),
+        "expert-use": _block_keys(page.expert_uses, texts=("uses", "programme"), refs=("source",))
+        + _block_keys(page.dosing_protocols, texts=("note",)),
+        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical),
+        "costs": cited_keys(page.costs_access),
+    }
 
 
 def _glossary_terms(texts: list[str]) -> tuple[str, ...]:
@@ -76,57 +146,50 @@ def _glossary_terms(texts: list[str]) -> tuple[str, ...]:
     return tuple(sorted(info.slug for info in marker.used))
 
 
-def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
+def build_record(page: TherapyPage, *, url: str | None = None, strict: bool = True) -> ReviewRecord:
     """The compiled record of one review page (its current field values).
 
     Raises ``RecordError`` for content the record cannot hold (a rule citing a deleted
-    reference, a protocol the calculator cannot use).
+    reference, a protocol the calculator cannot use). With ``strict=False`` such rules and
+    protocols are left out instead (the rules as "not reviewed"): for a page to render the rest
+    of such a review, never for the screen, the plan or the API, which must not see it.
     """
-    from .presenters import ReviewPresenter, review_citation_order
-
     prefetch_related_objects([page], "review_dates", "ratings", "contributors__person")
-    presenter = ReviewPresenter(page, "overview", url=url or page.url or "")
-    order = review_citation_order(page, presenter.evidence)
-    numbers = number_citations(key for keys in order.values() for key in keys)
-    # Keys chosen in blocks but never numbered (e.g. a dosing protocol's citations) still count.
-    chosen = [
-        ref.key
-        for stream in (page.contraindications, page.dosing_protocols, page.side_effects)
-        for block in stream
-        for ref in block.value.get("citations") or []
-        if ref is not None
-    ]
-    for key in chosen:
-        numbers.setdefault(key, len(numbers) + 1)
+    evidence = EvidencePresenter(page)
+    citations = Citations(tuple(
+        (subpage, tuple(dict.fromkeys(keys))) for subpage, keys in review_citation_order(page, evidence).items()
+    ))
+    numbers = citations.numbers
     library = {r.key: r for r in Reference.objects.filter(key__in=list(numbers))}
-    infos = reference_infos([library[k] for k in numbers if k in library])
+    cited = [library[k] for k in numbers if k in library]
+    formatted = _formatted(cited)
+    infos = {r.key: _reference_info(r, formatted.get(r.key)) for r in cited}
     references = tuple(
         RecordReference(
-            key=key,
-            number=number,
-            citation=infos[key].citation,
-            csl=library[key].csl_item(),
-            doi=library[key].doi,
-            pmid=library[key].pmid,
-            pmcid=library[key].pmcid,
-            url=infos[key].url,
-            incomplete=library[key].is_incomplete,
-            missing_fields=tuple(library[key].missing_fields),
+            key=ref.key,
+            number=numbers[ref.key],
+            citation=infos[ref.key].citation,
+            csl=ref.csl_item(),
+            doi=ref.doi,
+            pmid=ref.pmid,
+            pmcid=ref.pmcid,
+            url=infos[ref.key].url,
+            incomplete=ref.is_incomplete,
+            missing_fields=tuple(ref.missing_fields),
+            html=formatted[ref.key].html if ref.key in formatted else "",
+            links=tuple(ref.links),
+            verification_note=ref.verification_note,
         )
-        for key, number in sorted(numbers.items(), key=lambda item: item[1])
-        if key in library
+        for ref in cited
     )
-    try:
-        rules = tuple(block.value.as_rule(infos) for block in page.contraindications)
-        protocols = tuple(block.value.as_protocol(infos) for block in page.dosing_protocols)
-    except (ValueError, KeyError) as exc:
-        raise RecordError(f"{page.slug}: {exc}") from exc
+    contraindications = tuple(block.value.as_contraindication() for block in page.contraindications)
+    rules, rules_reviewed, protocols = _rules_and_protocols(page, infos, strict=strict)
     sections = tuple(
         Section(name, subpage, audience, getattr(page, name) or "", tuple(dict.fromkeys(cited_keys(getattr(page, name)))))
         for name, subpage, audience in SECTIONS
     )
     notes = {r.attribute: r for r in page.ratings.all()}
-    finals = {rating.attribute.value: rating for rating in presenter.evidence.ratings.values()}
+    finals = {rating.attribute.value: rating for rating in evidence.ratings.values()}
     ratings = tuple(
         Rating(
             attribute=attribute,
@@ -146,15 +209,15 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
         for b in page.grades
     )
     changes = tuple(
-        Change(published=c.published_at, date=c.date, kind=c.kind, note=c.note, revision=c.revision_id or 0)
+        Change(published=c.published_at, date=c.date, kind=c.kind, note=c.note, revision=c.revision_id or 0, id=c.pk)
         for c in ReviewChange.objects.filter(page=page)
     ) if page.pk else ()
-    notes = {c.revision: c.note for c in changes if c.revision}
+    change_notes = {c.revision: c.note for c in changes if c.revision}
     history = tuple(
-        Revision(revision=entry.revision_id or 0, published=entry.timestamp, note=notes.get(entry.revision_id or 0, ""))
+        Revision(revision=entry.revision_id or 0, published=entry.timestamp, note=change_notes.get(entry.revision_id or 0, ""))
         for entry in PageLogEntry.objects.filter(page=page, action="wagtail.publish").order_by("timestamp", "pk")
     ) if page.pk else ()
-    texts = [s.html for s in sections] + [b.value["plain_text"] for b in page.contraindications]
+    texts = [s.html for s in sections] + [c.plain_text for c in contraindications]
     return ReviewRecord(
         slug=page.slug,
         title=page.title,
@@ -164,7 +227,7 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
         active_ingredients=page.active_ingredient_names,
         sections=sections,
         ratings=ratings,
-        evidence=tuple(block.value.as_entry() for block in page.evidence),
+        evidence=tuple(view.entry for view in evidence.entries),
         grades=grades,
         side_effects=tuple(
             SideEffect(
@@ -176,7 +239,7 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
             for b in page.side_effects
         ),
         rules=rules,
-        rules_reviewed=bool(rules),
+        rules_reviewed=rules_reviewed,
         protocols=protocols,
         expert_uses=tuple(
             ExpertUse(
@@ -202,7 +265,34 @@ def build_record(page: TherapyPage, *, url: str | None = None) -> ReviewRecord:
         revision=page.live_revision_id or 0,
         published=page.last_published_at,
         changes=changes,
+        contraindications=contraindications,
+        citations=citations,
     )
+
+
+def _rules_and_protocols(
+    page: TherapyPage, infos: dict[str, ReferenceInfo], *, strict: bool
+) -> tuple[tuple[Rule, ...], bool, tuple[DosingProtocol, ...]]:
+    """The screen's rules, whether they count as reviewed, and the calculator's protocols.
+
+    Not strict: rules that cannot compile are left out as a whole (the screen would report the
+    review as not reviewed), and each protocol that cannot compile is left out on its own.
+    """
+    try:
+        rules = tuple(block.value.as_rule(infos) for block in page.contraindications)
+        rules_reviewed = bool(rules)
+    except (ValueError, KeyError) as exc:
+        if strict:
+            raise RecordError(f"{page.slug}: {exc}") from exc
+        rules, rules_reviewed = (), False
+    protocols = []
+    for block in page.dosing_protocols:
+        try:
+            protocols.append(block.value.as_protocol(infos))
+        except (ValueError, KeyError) as exc:
+            if strict:
+                raise RecordError(f"{page.slug}: {exc}") from exc
+    return rules, rules_reviewed, tuple(protocols)
 
 
 @dataclass(frozen=True)
@@ -266,3 +356,19 @@ def live_records() -> dict[str, CompiledReview]:
         _records.clear()
         _records[key] = compiled
     return compiled
+
+
+def page_record(page: TherapyPage, *, preview: bool = False, url: str | None = None) -> ReviewRecord:
+    """The record a review page renders from.
+
+    The live revision, as readers get it, renders from its cached record (:func:`live_records`),
+    so the page shows what the API and the exports give. Anything else is compiled now: a
+    preview or a revision, a review behind a view restriction, and a review whose record cannot
+    compile (``strict=False``: its page still shows everything else, as before the record).
+    """
+    if not preview and page.live and page.live_revision_id:
+        compiled = live_records().get(page.slug)
+        record = compiled.record if compiled is not None and compiled.page.pk == page.pk else None
+        if record is not None and record.revision == page.live_revision_id:
+            return record
+    return build_record(page, url=url, strict=False)

@@ -26,7 +26,6 @@ from wagtail.search import index
 
 from carechoices.core.pagecache import PublicPageMixin
 from carechoices.core.routing import SingleChildTypeRouting
-from carechoices.editorial.generation import PerGenerationMap
 from carechoices.evidence import blocks as evidence_blocks
 from carechoices.evidence.rubric import COST_BAND_DESCRIPTIONS
 
@@ -315,48 +314,21 @@ class TherapyPage(RoutablePageMixin, Page):
         return ["/" + route for route in self.public_routes()]
 
     def _render_subpage(self, request, subpage: str):
-        from django.db.models import Prefetch, prefetch_related_objects
-
         from carechoices.core.pagecache import mark_public
 
+        from .compile import page_record
         from .presenters import ReviewPresenter
 
-        self._use_decoded_streams(request)
-        prefetch_related_objects(
-            [self],
-            "review_dates",
-            "ratings",
-            Prefetch("contributors", queryset=ReviewContributor.objects.select_related("person")),
-        )
-        presenter = ReviewPresenter(self, subpage, url=self.get_url(request))
+        # The live revision renders from the record every consumer reads (cached per content
+        # generation); a preview or a revision is compiled as it stands.
+        record = page_record(self, preview=getattr(request, "is_preview", False))
+        presenter = ReviewPresenter(record, self, subpage, url=self.get_url(request))
         response = self.render(
             request,
             template=f"therapies/{subpage.replace('-', '_')}.html",
-            context_overrides={"review": presenter, "subpage": subpage},
+            context_overrides={"review": presenter, "record": record, "subpage": subpage},
         )
         return mark_public(request, response) if self.live else response
-
-    def _use_decoded_streams(self, request) -> None:
-        """Take the live revision's streams as already decoded in this process.
-
-        Decoding the streams (every record, its choices and citations) is the largest part of a
-        render; they change only with a new live revision or a library change (the generation).
-        Shared between requests, so templates and presenters treat them as read-only.
-        """
-        if getattr(request, "is_preview", False) or not self.live or not self.live_revision_id:
-            return
-        decoded = _decoded_streams.get((self.pk, self.live_revision_id), self._decode_streams)
-        for name, value in decoded.items():
-            setattr(self, name, value)
-
-    def _decode_streams(self) -> dict:
-        streams = {}
-        for name in STREAM_FIELD_NAMES:
-            value = getattr(self, name)
-            for _block in value:  # iterating decodes every block (and its citations) now
-                pass
-            streams[name] = value
-        return streams
 
     @path("")
     def overview(self, request):
@@ -451,30 +423,6 @@ class TherapyPage(RoutablePageMixin, Page):
         return sorted(
             (d.date for d in self.review_dates.all() if d.kind == "literature-review"), reverse=True
         )
-
-    @cached_property
-    def public_changes(self):
-        """The change log for readers: substantive updates and minor edits, newest first."""
-        from types import SimpleNamespace
-
-        # Kept per content generation: a publish writes the log and raises the generation.
-        changes = _change_logs.get(self.pk, lambda: list(self.changes.all())) if self.pk else []
-        return SimpleNamespace(
-            updates=[c for c in changes if not c.is_minor], minor=[c for c in changes if c.is_minor]
-        )
-
-    @property
-    def literature_review_due(self):
-        """When the next full literature review is due, and whether it is overdue (``ReviewDue``)."""
-        from carechoices.editorial.cycle import review_due
-
-        last = self.literature_reviews[0] if self.literature_reviews else None
-        return review_due(last, self.literature_review_cycle_months, timezone.localdate())
-
-
-STREAM_FIELD_NAMES = tuple(f.name for f in TherapyPage._meta.local_fields if isinstance(f, StreamField))
-_decoded_streams: PerGenerationMap[dict] = PerGenerationMap()
-_change_logs: PerGenerationMap[list] = PerGenerationMap()
 
 
 class TherapyRating(Orderable):

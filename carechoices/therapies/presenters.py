@@ -1,77 +1,40 @@
-"""Turn a therapy review into what its templates show: numbered citations, glossary, dates."""
+"""Turn a therapy review's compiled record into what its pages show: numbered citations,
+glossary terms, ratings, dates.
+
+Everything the review says comes from its ``ReviewRecord`` (``therapies.compile``), whose
+citations were walked once when it was compiled; the page itself is read only for what belongs
+to Wagtail: its address and navigation, the completeness badge, the sign-off, the further
+reading links and the literature review cycle.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from types import SimpleNamespace
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from carechoices.evidence.charts import ratings_bar_svg
+from carechoices.evidence.presenters import EvidenceViews
+from carechoices.evidence.rubric import RUBRIC_VERSION
 from carechoices.glossary.library import glossary_terms
 from carechoices.glossary.marking import GlossaryMarker, TermInfo
-from carechoices.plans.domain import DosingProtocol, InvalidProtocol
-from carechoices.references.citations import Citation, PageCitations, cited_keys, number_citations
-from carechoices.references.formatting import format_references
-from carechoices.references.library import reference_library
-from carechoices.references.models import Reference
+from carechoices.plans.domain import DosingProtocol
+from carechoices.references.citations import Citation, PageCitations
 from carechoices.screening.wording import days_phrase, mg
 
-from .models import RATING_ATTRIBUTES, SUBPAGES, TherapyPage, is_blank_rich_text
-
-
-def _block_keys(stream, *, texts=(), refs=("citations",)) -> list[str]:
-    keys: list[str] = []
-    for block in stream:
-        value = block.value
-        for name in texts:
-            keys += cited_keys(value.get(name) or "")
-        for name in refs:
-            chosen = value.get(name)
-            if chosen is None:
-                continue
-            for ref in [chosen] if isinstance(chosen, Reference) else chosen:
-                if ref is not None:
-                    keys.append(ref.key)
-    return keys
-
-
-def review_citation_order(page: TherapyPage, evidence=None) -> dict[str, list[str]]:
-    """The keys each sub-page cites, in reading order; the basis of review-wide numbering."""
-    ratings = sorted(page.ratings.all(), key=lambda r: [a for a, _ in RATING_ATTRIBUTES].index(r.attribute))
-    overview = cited_keys(page.at_a_glance)
-    for rating in ratings:
-        overview += cited_keys(rating.rationale)
-    from carechoices.evidence.presenters import EvidencePresenter
-
-    # Evidence entries are cited in the order the research page lists them: every study once,
-    # there, so a study's reference number is the one numbering of the list and the map.
-    evidence = evidence or EvidencePresenter(page)
-    # The research page opens with the harm signals, then the summary, then each outcome's
-    # groups (an editor's reason, then its studies) and its laboratory evidence.
-    research = [key for view in evidence.harm_entries for key in view.entry.references]
-    research += cited_keys(page.research_summary)
-    for section in evidence.outcome_sections:
-        for listed in section.groups:
-            research += cited_keys(listed.group.editor_reason)
-            research += [key for view in listed.entries for key in view.entry.references]
-        research += [key for view in section.laboratory for key in view.entry.references]
-    return {
-        "overview": overview,
-        "research": research,
-        "safety": cited_keys(page.safety_overview)
-        + _block_keys(page.side_effects, texts=("note",))
-        + _block_keys(page.contraindications, texts=("plain_text", "professional_text")),
-        "expert-use": _block_keys(page.expert_uses, texts=("uses", "programme"), refs=("source",))
-        + _block_keys(page.dosing_protocols, texts=("note",)),
-        "professionals": cited_keys(page.mechanisms) + cited_keys(page.preclinical),
-        "costs": cited_keys(page.costs_access),
-    }
+from .models import SUBPAGES, TherapyPage, is_blank_rich_text
+from .record import RecordReference, ReviewRecord
 
 
 @dataclass(frozen=True)
 class ProtocolView:
     protocol: DosingProtocol
-    citations: list
+    citations: tuple[str, ...]  # citation keys
     lines: list[str]
 
 
@@ -106,7 +69,7 @@ def protocol_lines(protocol: DosingProtocol) -> list[str]:
 @dataclass(frozen=True)
 class ReferenceEntry:
     number: int
-    reference: Reference | None
+    reference: RecordReference | None
     key: str
     html: SafeString
     back_anchor: str
@@ -115,7 +78,7 @@ class ReferenceEntry:
     links: tuple[tuple[str, str], ...] = ()
 
 
-def link_identifiers(html: str, reference: Reference) -> tuple[str, tuple[tuple[str, str], ...]]:
+def link_identifiers(html: str, reference: RecordReference) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Make the DOI and web address the formatted reference prints into its links.
 
     AMA style ends an entry with ``doi:…`` or the page's address; printing them again as
@@ -157,17 +120,29 @@ class RatingRow:
         return reason
 
 
-class ReviewPresenter:
-    """Everything a review sub-page template needs, computed once per request."""
+@dataclass(frozen=True)
+class Credit:
+    """An author or reviewer as the page credits them, linked to their profile."""
 
-    def __init__(self, page: TherapyPage, subpage: str, url: str | None = None) -> None:
+    display_name: str
+    url: str
+    is_demo: bool
+
+
+class ReviewPresenter:
+    """Everything a review sub-page template needs, from the review's record, once per request.
+
+    ``page`` is the Wagtail page being served (a preview's or revision's page object, too):
+    only its address, navigation and Wagtail's own state are read from it.
+    """
+
+    def __init__(self, record: ReviewRecord, page: TherapyPage, subpage: str, url: str | None = None) -> None:
+        self.record = record
         self.page = page
         self.url = url or page.url
         self.subpage = subpage
-        self.order = review_citation_order(page, self.evidence)
-        self.numbers = number_citations(key for keys in self.order.values() for key in keys)
-        # The evidence map names references by these numbers, never by citation key.
-        self.evidence.citation_numbers = self.numbers
+        # The record's numbering, from the one walk at compile time (shared: read only).
+        self.numbers = record.citations.numbers
         self.citations = PageCitations(self.numbers)
         self.glossary = GlossaryMarker(self._terms(), id_prefix=f"gloss-{subpage}")
 
@@ -194,6 +169,11 @@ class ReviewPresenter:
         return dict((s, label) for s, _, label in SUBPAGES).get(self.subpage, "References")
 
     # Text ------------------------------------------------------------------------------------
+    @cached_property
+    def sections(self) -> dict[str, str]:
+        """Each rich-text section's HTML by field name (``at_a_glance``…), markers kept."""
+        return {section.name: section.html for section in self.record.sections}
+
     def text(self, html: str) -> SafeString:
         """Rich text with citations numbered and glossary terms marked; never empty."""
         from wagtail.rich_text import expand_db_html
@@ -217,17 +197,43 @@ class ReviewPresenter:
         """
         return mark_safe(self.citations.render_plain(text or ""))  # noqa: S308 - render_plain escapes the text
 
-    def cite(self, references) -> SafeString:
-        """A superscript citing the given Reference objects (a block's citation list)."""
-        refs = [references] if isinstance(references, Reference) else list(references or [])
-        return mark_safe(self.citations.superscript([Citation(r.key) for r in refs if r is not None]))  # noqa: S308
+    def cite(self, keys: str | Iterable[str] | None) -> SafeString:
+        """A superscript citing the given citation keys (a record part's references)."""
+        chosen = [keys] if isinstance(keys, str) else list(keys or [])
+        return mark_safe(self.citations.superscript([Citation(key) for key in chosen if key]))  # noqa: S308
 
-    # Ratings ---------------------------------------------------------------------------------
+    # Evidence and ratings --------------------------------------------------------------------
     @cached_property
-    def evidence(self):
-        from carechoices.evidence.presenters import EvidencePresenter
+    def evidence(self) -> EvidenceViews:
+        """The record's evidence as the research page lists it, with the review's numbers."""
+        record = self.record
+        return EvidenceViews(
+            record.title,
+            record.evidence,
+            ((g.outcome_category, g.cancer_type, g.grade, g.reason) for g in record.grades),
+            citation_numbers=self.numbers,
+        )
 
-        return EvidencePresenter(self.page)
+    @property
+    def rubric_version(self) -> str:
+        return RUBRIC_VERSION
+
+    @cached_property
+    def ratings(self) -> list[RatingRow]:
+        """The seven ratings as published: the rubric's suggestion or an editor's override."""
+        return [
+            RatingRow(
+                rating.attribute,
+                rating.label,
+                rating.score,
+                self.plain(rating.rationale) if rating.rationale else mark_safe(""),
+                suggested_score=rating.suggested_score,
+                suggested_reason=rating.suggested_reason,
+                overridden=rating.overridden,
+                override_reason=rating.override_reason,
+            )
+            for rating in self.record.ratings
+        ]
 
     @cached_property
     def rated(self) -> list[RatingRow]:
@@ -239,63 +245,48 @@ class ReviewPresenter:
         """Ratings without a score: the page names them in one line, not as empty rows."""
         return [row for row in self.ratings if row.score is None]
 
+    def ratings_chart(self) -> str:
+        """Bars for the ratings that have a score ("" when none has): unrated ones are listed
+        in one line by the page instead of drawn as empty rows."""
+        rows = [(rating.label, rating.score) for rating in self.record.ratings if rating.score is not None]
+        if not rows:
+            return ""
+        return mark_safe(  # noqa: S308 - charts.py escapes every text it writes
+            ratings_bar_svg(rows, title=f"Ratings for {self.record.title}, 0 (lowest) to 5 (highest)")
+        )
+
     @property
     def keep_reading(self):
         """Further reading beyond this review (the review's own sections are in its tab bar)."""
         return [block.value for block in self.page.keep_reading]
 
-    @cached_property
-    def ratings(self) -> list[RatingRow]:
-        """The seven ratings as published: the rubric's suggestion or an editor's override."""
-        by_attribute = {r.attribute: r for r in self.page.ratings.all()}
-        finals = {rating.attribute.value: rating for rating in self.evidence.ratings.values()}
-        rows = []
-        for attribute, label in RATING_ATTRIBUTES:
-            note = by_attribute.get(attribute)
-            final = finals[attribute]
-            rows.append(
-                RatingRow(
-                    attribute,
-                    label,
-                    final.score,
-                    self.plain(note.rationale) if note and note.rationale else mark_safe(""),
-                    suggested_score=final.suggested_score,
-                    suggested_reason=final.suggested_reason,
-                    overridden=final.overridden,
-                    override_reason=final.override_reason,
-                )
-            )
-        return rows
-
     # Dosing protocols -------------------------------------------------------------------------
     @cached_property
     def protocols(self) -> list[ProtocolView]:
         """Each dosing protocol exactly as its source gives it, in readers' words."""
-        views = []
-        for block in self.page.dosing_protocols:
-            try:
-                protocol = block.value.as_protocol({})
-            except InvalidProtocol:
-                continue  # the back office refuses these; an old saved one is simply not shown
-            views.append(ProtocolView(protocol, block.value["citations"], protocol_lines(protocol)))
-        return views
+        return [
+            ProtocolView(protocol, tuple(ref.id for ref in protocol.references), protocol_lines(protocol))
+            for protocol in self.record.protocols
+        ]
 
     # References ------------------------------------------------------------------------------
+    @cached_property
+    def _references(self) -> dict[str, RecordReference]:
+        return {reference.key: reference for reference in self.record.references}
+
     def reference_entries(self, scope: str | None = None) -> list[ReferenceEntry]:
         """References cited on this sub-page (or the whole review), with review-wide numbers."""
         if scope == "all" or self.subpage == "references":
             keys = list(self.numbers)
         else:
-            keys = list(dict.fromkeys(self.order.get(self.subpage, [])))
-        library = reference_library().by_key
-        formatted = {f.id: f.html for f in format_references([library[k].csl_item() for k in keys if k in library])}
+            keys = list(self.record.citations.on(self.subpage))
         entries = []
         for key in sorted(keys, key=lambda k: self.numbers[k]):
             number = self.numbers[key]
-            reference = library.get(key)
-            html, links = formatted.get(key, ""), ()
+            reference = self._references.get(key)
+            html, links = "", ()
             if reference is not None:
-                html, links = link_identifiers(html, reference)
+                html, links = link_identifiers(reference.html, reference)
             entries.append(
                 ReferenceEntry(
                     number=number,
@@ -309,16 +300,38 @@ class ReviewPresenter:
         return entries
 
     # People and dates ------------------------------------------------------------------------
-    @cached_property
-    def authors(self):
-        return [c.person for c in self.page.contributors.all() if c.role == "author"]
+    def _credits(self, role: str) -> list[Credit]:
+        return [
+            Credit(c.display_name, reverse("people:profile", kwargs={"slug": c.person}), c.demo)
+            for c in self.record.contributors
+            if c.role == role
+        ]
 
     @cached_property
-    def reviewers(self):
-        return [c.person for c in self.page.contributors.all() if c.role == "reviewer"]
+    def authors(self) -> list[Credit]:
+        return self._credits("author")
+
+    @cached_property
+    def reviewers(self) -> list[Credit]:
+        return self._credits("reviewer")
 
     @cached_property
     def sign_off(self):
         from carechoices.editorial.signoff import latest_sign_off
 
         return latest_sign_off(self.page)
+
+    @cached_property
+    def literature_review_due(self):
+        """When the next full literature review is due, and whether it is overdue (``ReviewDue``)."""
+        from carechoices.editorial.cycle import review_due
+
+        reviews = self.record.literature_reviews
+        return review_due(reviews[0] if reviews else None, self.page.literature_review_cycle_months,
+                          timezone.localdate())
+
+    @cached_property
+    def changes(self) -> SimpleNamespace:
+        """The change log for readers: substantive updates and minor edits, newest first."""
+        changes = self.record.changes
+        return SimpleNamespace(updates=[c for c in changes if not c.is_minor], minor=[c for c in changes if c.is_minor])

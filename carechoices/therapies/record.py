@@ -2,12 +2,17 @@
 
 Every consumer reads this one record — the screen (``rules``), the start plan (``protocols``),
 the read API and the exports — so the review's content is interpreted once, in one place
-(``therapies.compile`` builds it from a page's blocks through their value classes). Citations
-are walked once: ``references`` holds every reference the review cites, in citation order, with
-its number; each record part carries the keys it cites.
+(``therapies.compile`` builds it from a page's blocks through their value classes), and the
+review's pages render from it too. Citations are walked once, when the record is compiled:
+``citations`` holds the keys each sub-page cites and every key's review-wide number, and
+``references`` holds every reference the review cites, in citation order, with that number; each
+record part carries the keys it cites.
 
 ``to_json()`` is the API's and the bulk export's representation; it is deterministic (same
-record, same bytes), so its hash can serve as an ETag.
+record, same bytes), so its hash can serve as an ETag. A few parts only the pages read are not
+in it (the API's response shapes are closed): the contraindications' texts with their citation
+markers kept, the per-sub-page citations, a reference's formatted HTML, links and verification
+note, and a change's id.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from carechoices.evidence.domain import EvidenceEntry
 from carechoices.evidence.pdq import classify_pdq
 from carechoices.plans.domain import DosingProtocol
+from carechoices.references.citations import number_citations
 from carechoices.screening.models import Rule, TherapyRules, Trigger
 
 #: Bumped when the shape of ``to_json`` changes incompatibly (the API's and export's version).
@@ -51,6 +58,11 @@ class RecordReference:
     url: str | None = None
     incomplete: bool = False
     missing_fields: tuple[str, ...] = ()
+    # For the pages (not in ``to_json``): the AMA entry as HTML, the (label, url) links a reader
+    # follows (DOI, PubMed, PMC, web page) and what has not been verified against the publisher.
+    html: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    verification_note: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +77,29 @@ class RecordReference:
             "missing_fields": list(self.missing_fields),
             "csl": self.csl,
         }
+
+
+@dataclass(frozen=True)
+class Citations:
+    """The review's citations, walked once in reading order when the record is compiled.
+
+    ``subpages`` holds the keys each sub-page cites, in the order they are first cited there, the
+    sub-pages in reading order. A key's number is its place in the order of first citation
+    across the whole review, so a reference has one number on every page, in the API and in
+    every export. Keys the library lacks are numbered too (a page flags them where they stand);
+    ``ReviewRecord.references`` holds the others.
+    """
+
+    subpages: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        """Every cited key and its review-wide number, in number order."""
+        return number_citations(key for _subpage, keys in self.subpages for key in keys)
+
+    def on(self, subpage: str) -> tuple[str, ...]:
+        """The keys ``subpage`` cites (empty for a sub-page that cites nothing)."""
+        return next((keys for name, keys in self.subpages if name == subpage), ())
 
 
 @dataclass(frozen=True)
@@ -151,6 +186,24 @@ class SideEffect:
 
 
 @dataclass(frozen=True)
+class Contraindication:
+    """A contraindication or caution as the safety page shows it: its texts as the editors wrote
+    them, ``[@key]`` citation markers kept so the page can number them.
+
+    ``ReviewRecord.rules`` holds the screen's reading of the same records (texts without markers,
+    their references listed alongside); this part is not in ``to_json``.
+    """
+
+    rule_id: str
+    title: str
+    severity: str  # "avoid" | "caution" | "info"
+    plain_text: str
+    professional_text: str
+    action: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ExpertUse:
     expert: str
     credentials: str
@@ -177,6 +230,11 @@ class Contributor:
     credentials: str
     role: str  # "author" | "reviewer"
     demo: bool
+
+    @property
+    def display_name(self) -> str:
+        """The name as credited: with the credentials after a comma when there are any."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -209,6 +267,13 @@ class Change:
     kind: str  # "substantive" | "minor"
     note: str
     revision: int = 0
+    #: The change log entry's id: the page's ``#change-<id>`` anchor, which the Atom feed links
+    #: to (not in ``to_json``: it belongs to one database).
+    id: int = 0
+
+    @property
+    def is_minor(self) -> bool:
+        return self.kind == "minor"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -300,6 +365,9 @@ class ReviewRecord:
     revision: int
     published: datetime.datetime | None
     changes: tuple[Change, ...] = ()  # newest first
+    #: The contraindications as written (``rules`` is the screen's reading of them), in order.
+    contraindications: tuple[Contraindication, ...] = ()
+    citations: Citations = field(default_factory=Citations)
     _json: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -17,8 +17,8 @@ from wagtail.models import PageViewRestriction
 from carechoices.references.exports import FORMATS
 from carechoices.references.exports.csl import schema
 from carechoices.references.models import Reference
+from carechoices.therapies.compile import build_record
 from carechoices.therapies.models import TherapyIndexPage, TherapyPage
-from carechoices.therapies.presenters import ReviewPresenter
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_exports_answer_head_but_refuse_post(client):
 
 def test_review_export_lists_the_reviews_references_in_citation_order(client, ldn):
     # Arrange
-    numbers = ReviewPresenter(ldn, "references").numbers
+    numbers = build_record(ldn).citations.numbers
 
     # Act
     ids = csl_ids(client, review_url("csl.json"))
@@ -249,7 +249,7 @@ def test_library_export_holds_every_entry_a_live_review_cites_ordered_by_key(cli
     # Arrange
     cited = set()
     for page in TherapyPage.objects.live():
-        cited.update(ReviewPresenter(page, "references").numbers)
+        cited.update(build_record(page).citations.numbers)
 
     # Act
     ids = csl_ids(client, f"{LIBRARY}csl.json")

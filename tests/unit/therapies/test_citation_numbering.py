@@ -6,15 +6,20 @@ import re
 
 import pytest
 
-from carechoices.therapies.presenters import ReviewPresenter, review_citation_order
+from carechoices.therapies.compile import build_record, review_citation_order
+from carechoices.therapies.presenters import ReviewPresenter
 
 pytestmark = pytest.mark.django_db
+
+
+def _presenter(page, subpage: str) -> ReviewPresenter:
+    return ReviewPresenter(build_record(page), page, subpage)
 
 
 def test_numbering_follows_subpage_reading_order(ldn):
     order = review_citation_order(ldn)
     assert list(order) == ["overview", "research", "safety", "expert-use", "professionals", "costs"]
-    presenter = ReviewPresenter(ldn, "overview")
+    presenter = _presenter(ldn, "overview")
     assert presenter.numbers["elsegood2016"] == 1  # first cited in "at a glance"
     first_research_only = next(k for k in order["research"] if k not in order["overview"])
     assert presenter.numbers[first_research_only] == len(dict.fromkeys(order["overview"])) + 1
@@ -31,7 +36,7 @@ def test_same_reference_has_same_number_on_every_subpage(client, ldn):
 
 
 def test_subpage_lists_only_the_references_it_cites_in_number_order(ldn):
-    presenter = ReviewPresenter(ldn, "professionals")
+    presenter = _presenter(ldn, "professionals")
     entries = presenter.reference_entries()
     keys = [e.key for e in entries]
     assert set(keys) == set(review_citation_order(ldn)["professionals"])
@@ -40,7 +45,7 @@ def test_subpage_lists_only_the_references_it_cites_in_number_order(ldn):
 
 
 def test_references_page_lists_every_cited_reference(ldn):
-    presenter = ReviewPresenter(ldn, "references")
+    presenter = _presenter(ldn, "references")
     entries = presenter.reference_entries()
     assert [e.number for e in entries] == list(range(1, len(entries) + 1))
     assert all(e.reference is not None for e in entries)
