@@ -328,6 +328,23 @@ def _public_live():
 _lock = threading.Lock()
 _records: dict[tuple, dict[str, CompiledReview]] = {}
 generation.on_forget(_records.clear)
+#: Each live review's compiled record, by page, live revision and address, for one generation:
+#: whoever asks first (a page, the API, the screen) compiles it, and the others share it.
+_compiled: generation.PerGenerationMap[CompiledReview] = generation.PerGenerationMap(max_entries=8192)
+
+
+def compiled_review(page: TherapyPage, *, url: str | None = None) -> CompiledReview:
+    """One live review, compiled once per content generation (or with why it could not be)."""
+
+    def compile_now() -> CompiledReview:
+        try:
+            return CompiledReview(page, build_record(page, url=url))
+        except RecordError as exc:
+            # Content the record cannot hold must not take every consumer down; each says so.
+            logger.exception("Review %s could not be compiled", page.slug)
+            return CompiledReview(page, None, str(exc))
+
+    return _compiled.get((page.pk, page.live_revision_id, url), compile_now)
 
 
 def live_records() -> dict[str, CompiledReview]:
@@ -337,21 +354,18 @@ def live_records() -> dict[str, CompiledReview]:
     publish, unpublish, move or delete of a page, and every change to a view restriction, raises
     it in the change's own transaction, so the next call after a change compiles afresh, and a
     call in between costs the one primary-key read of the generation (usually already read by
-    the request).
+    the request). A review already compiled in this generation (its page was shown) is not
+    compiled again.
     """
     key = (generation.current(),)
     with _lock:
         cached = _records.get(key)
     if cached is not None:
         return cached
-    compiled: dict[str, CompiledReview] = {}
-    for page in _public_live().order_by("title").prefetch_related("review_dates"):
-        try:
-            compiled[page.slug] = CompiledReview(page, build_record(page))
-        except RecordError as exc:
-            # Content the record cannot hold must not take every consumer down; each says so.
-            logger.exception("Review %s could not be compiled", page.slug)
-            compiled[page.slug] = CompiledReview(page, None, str(exc))
+    compiled = {
+        page.slug: compiled_review(page)
+        for page in _public_live().order_by("title").prefetch_related("review_dates")
+    }
     with _lock:
         _records.clear()
         _records[key] = compiled
@@ -361,14 +375,16 @@ def live_records() -> dict[str, CompiledReview]:
 def page_record(page: TherapyPage, *, preview: bool = False, url: str | None = None) -> ReviewRecord:
     """The record a review page renders from.
 
-    The live revision, as readers get it, renders from its cached record (:func:`live_records`),
-    so the page shows what the API and the exports give. Anything else is compiled now: a
-    preview or a revision, a review behind a view restriction, and a review whose record cannot
-    compile (``strict=False``: its page still shows everything else, as before the record).
+    The live revision, as readers get it, renders from its record compiled for this content
+    generation (:func:`compiled_review`, shared with :func:`live_records`), so the page shows
+    what the API and the exports give; the first page shown after a publish compiles its own
+    review, not every review. Anything else is compiled now: a preview or a revision, and a
+    review whose record cannot compile (``strict=False``: its page still shows everything
+    else, as before the record).
     """
     if not preview and page.live and page.live_revision_id:
-        compiled = live_records().get(page.slug)
-        record = compiled.record if compiled is not None and compiled.page.pk == page.pk else None
+        own_url = None if url is None or url == page.url else url
+        record = compiled_review(page, url=own_url).record
         if record is not None and record.revision == page.live_revision_id:
             return record
     return build_record(page, url=url, strict=False)

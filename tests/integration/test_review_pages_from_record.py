@@ -82,8 +82,14 @@ def test_live_page_renders_the_cached_record_not_the_page_blocks(client, monkeyp
         first, plain_text="Text only the record holds [@elsegood2016].", action="Only the record says this."
     )
     record = dataclasses.replace(real, contraindications=(changed, *real.contraindications[1:]))
-    faked = {**compiled, LDN: CompiledReview(compiled[LDN].page, record)}
-    monkeypatch.setattr(compile_module, "live_records", lambda: faked)
+    real_compiled_review = compile_module.compiled_review
+
+    def faked(page, *, url=None):
+        if page.slug == LDN:
+            return CompiledReview(compiled[LDN].page, record)
+        return real_compiled_review(page, url=url)
+
+    monkeypatch.setattr(compile_module, "compiled_review", faked)
 
     # Act
     html = client.get(page.url + "safety/").content.decode()
@@ -94,6 +100,46 @@ def test_live_page_renders_the_cached_record_not_the_page_blocks(client, monkeyp
     assert f'aria-label="reference {record.citations.numbers["elsegood2016"]}"' in item
     assert "[@elsegood2016]" not in item
     assert first.plain_text.split("[@")[0].strip() not in item
+
+
+def _count_builds(monkeypatch) -> list[str]:
+    built: list[str] = []
+    real_build = compile_module.build_record
+
+    def counting_build(page, **kwargs):
+        built.append(page.slug)
+        return real_build(page, **kwargs)
+
+    monkeypatch.setattr(compile_module, "build_record", counting_build)
+    return built
+
+
+def test_the_first_page_after_a_publish_compiles_only_its_own_review(client, monkeypatch):
+    from carechoices.editorial import generation
+
+    page = TherapyPage.objects.get(slug=LDN)
+    generation.bump()  # as a publish does: every compiled record is out of date
+    built = _count_builds(monkeypatch)
+
+    for suffix in SUBPAGES:
+        assert client.get(page.url + suffix).status_code == 200
+
+    assert built == [LDN]  # not every live review, and once for all seven sub-pages
+
+
+def test_a_page_shown_first_shares_its_record_with_the_api(client, monkeypatch):
+    from carechoices.editorial import generation
+
+    page = TherapyPage.objects.get(slug=LDN)
+    generation.bump()
+    built = _count_builds(monkeypatch)
+
+    client.get(page.url + "safety/")
+    client.get(f"/api/v1/therapies/{LDN}")
+    client.get("/api/v1/therapies")
+
+    assert built.count(LDN) == 1
+    assert sorted(built) == sorted(live_records())  # the API compiled the others, once each
 
 
 def test_preview_renders_the_drafts_own_record(client, rf, ldn):
