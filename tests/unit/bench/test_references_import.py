@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bench import references_import
-from bench.sections import BUILT_IN
 
 
 def test_planted_overlaps_are_found() -> None:
@@ -21,7 +20,3 @@ def test_planted_overlaps_are_found() -> None:
 def test_the_generated_file_is_deterministic() -> None:
     entries = references_import.library(50)
     assert references_import.export_file(entries, 40) == references_import.export_file(entries, 40)
-
-
-def test_section_is_registered() -> None:
-    assert references_import.SECTION in BUILT_IN
