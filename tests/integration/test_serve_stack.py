@@ -137,19 +137,18 @@ def test_the_template_names_every_field_it_uses(tmp_path):
         )
 
 
-def test_nginx_never_reuses_a_connection_gunicorn_is_closing():
-    """nginx drops idle upstream connections before gunicorn does, and a request whose kept-alive
-    connection closed under it (a recycled worker) is tried once more, POSTs included: else the
-    soak saw a stray 502 on the screen and the plan."""
+def test_nginx_never_reuses_a_connection_to_gunicorn():
+    """One connection per request to gunicorn: a kept-alive connection is tied to one worker, and
+    once that worker was recycled (max_requests) a request sent down it waited out gunicorn's
+    keepalive or, for a POST, failed with 502 (seen in the soak)."""
     import runpy
 
     template = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    gunicorn = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
-    upstream = re.search(r"upstream carechoices_app \{(.*?)\}", template, re.S).group(1)
-    nginx_idle_s = int(re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.M).group(1))
-    assert nginx_idle_s < gunicorn["keepalive"]
-    assert re.search(r"^\s*proxy_next_upstream error non_idempotent;", template, re.M)
-    assert re.search(r"^\s*proxy_next_upstream_tries 2;", template, re.M)
+    code = re.sub(r"#.*", "", template)
+    upstream = re.search(r"upstream carechoices_app \{(.*?)\}", code, re.S).group(1)
+    assert "keepalive" not in upstream
+    assert re.search(r'^\s*proxy_set_header Connection "close";', code, re.M)
+    assert runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["max_requests"] > 0  # why it matters
 
 
 @pytest.mark.parametrize("path", [*review_subpages(), *PUBLIC_PAGES])
