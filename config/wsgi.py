@@ -20,4 +20,10 @@ load_vocabulary()
 # (a collection writes to every object it visits). See the gc.freeze() docs.
 import gc  # noqa: E402
 
+from django.urls import get_resolver  # noqa: E402
+
+# The URLconf imports every view (Wagtail's admin among them, ~600 modules): done here rather
+# than at each worker's first request, it is shared by the workers and frozen with the rest.
+get_resolver().url_patterns  # noqa: B018
+
 gc.freeze()
