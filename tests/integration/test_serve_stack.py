@@ -165,13 +165,15 @@ def test_public_pages_are_served_from_the_edge_cache(stack, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/screen/", LDN + "check/", "/plan/", "/admin/login/", "/healthz"]
+    "path", ["/screen/", LDN + "check/", "/plan/", "/admin/login/", "/healthz", "/readyz",
+             "/search/?q=naltrexone", "/api/v1/search?q=naltrexone", "/cds-services"]
 )
 def test_forms_the_back_office_and_health_are_never_cached(stack, path):
     statuses = [request(stack.url + path).headers.get("x-cache-status") for _ in range(3)]
 
-    assert "HIT" not in statuses
-    assert statuses[-1] in {"MISS", "BYPASS", "EXPIRED"}
+    # Not even looked up: a lookup of an address whose answer is never stored made
+    # simultaneous requests wait on the cache lock (500 ms polls) for an entry never written.
+    assert statuses == ["BYPASS"] * 3
 
 
 def form_token(stack, path: str) -> tuple[str, str]:
