@@ -123,6 +123,18 @@ def forget_all() -> None:
         hook()
 
 
+#: Generations a process cache keeps values for: the newest two. A request that began before a
+#: publish still asks with the generation it read; its values are kept beside the new ones, and
+#: it never evicts them (generations only rise, but a bump rolled back with its transaction
+#: leaves one behind that nobody reads again, so it must not push out the one in use either).
+KEPT_GENERATIONS = 2
+
+
+def keep_newest(by_generation: dict) -> None:
+    for old in sorted(by_generation)[:-KEPT_GENERATIONS]:
+        del by_generation[old]
+
+
 class PerGeneration(Generic[T]):
     """A value built from the database once per content generation, shared by the process."""
 
@@ -130,46 +142,48 @@ class PerGeneration(Generic[T]):
         _kept.append(self)
         self._build = build
         self._lock = threading.Lock()
-        self._generation: int | None = None
-        self._value: T | None = None
+        self._values: dict[int, T] = {}
 
     def forget(self) -> None:
         with self._lock:
-            self._generation, self._value = None, None
+            self._values = {}
 
     def get(self) -> T:
         generation = current()
         with self._lock:
-            if self._generation == generation and self._value is not None:
-                return self._value
+            if generation in self._values:
+                return self._values[generation]
         value = self._build()
         with self._lock:
-            self._generation, self._value = generation, value
+            self._values[generation] = value
+            keep_newest(self._values)
         return value
 
 
 class PerGenerationMap(Generic[T]):
-    """Values by key, each built once per content generation; all are dropped when it changes."""
+    """Values by key, each built once per content generation; older generations are dropped."""
 
     def __init__(self, max_entries: int = 256) -> None:
         _kept.append(self)
         self._lock = threading.Lock()
-        self._generation: int | None = None
-        self._values: dict = {}
+        self._values: dict[int, dict] = {}
         self._max_entries = max_entries
 
     def forget(self) -> None:
         with self._lock:
-            self._generation, self._values = None, {}
+            self._values = {}
 
     def get(self, key, build: Callable[[], T]) -> T:
         generation = current()
         with self._lock:
-            if self._generation == generation and key in self._values:
-                return self._values[key]
+            values = self._values.get(generation)
+            if values is not None and key in values:
+                return values[key]
         value = build()
         with self._lock:
-            if self._generation != generation or len(self._values) >= self._max_entries:
-                self._generation, self._values = generation, {}
-            self._values[key] = value
+            values = self._values.setdefault(generation, {})
+            if len(values) >= self._max_entries:
+                values.clear()
+            values[key] = value
+            keep_newest(self._values)
         return value

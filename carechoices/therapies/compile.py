@@ -367,8 +367,8 @@ def live_records() -> dict[str, CompiledReview]:
         for page in _public_live().order_by("title").prefetch_related("review_dates")
     }
     with _lock:
-        _records.clear()
         _records[key] = compiled
+        generation.keep_newest(_records)
     return compiled
 
 
