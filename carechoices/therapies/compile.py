@@ -387,4 +387,11 @@ def page_record(page: TherapyPage, *, preview: bool = False, url: str | None = N
         record = compiled_review(page, url=own_url).record
         if record is not None and record.revision == page.live_revision_id:
             return record
+        if record is None:
+            # Content the record cannot hold: the page's lenient record, kept likewise, so a
+            # signed-in reader (who bypasses the page store) does not compile it per request.
+            return _compiled.get(
+                (page.pk, page.live_revision_id, own_url, "page"),
+                lambda: CompiledReview(page, build_record(page, url=url, strict=False)),
+            ).record
     return build_record(page, url=url, strict=False)

@@ -321,7 +321,8 @@ class TherapyPage(RoutablePageMixin, Page):
 
         # The live revision renders from the record every consumer reads (cached per content
         # generation); a preview or a revision is compiled as it stands.
-        record = page_record(self, preview=getattr(request, "is_preview", False))
+        preview = getattr(request, "is_preview", False) or getattr(request, "is_dummy", False)
+        record = page_record(self, preview=preview)
         presenter = ReviewPresenter(record, self, subpage, url=self.get_url(request))
         response = self.render(
             request,

@@ -188,6 +188,23 @@ def test_review_that_cannot_compile_still_renders_its_pages(client):
     assert protocols[1]["value"]["name"] in expert_use
 
 
+def test_a_review_that_cannot_compile_is_compiled_for_its_page_once(client, monkeypatch, django_user_model):
+    page = TherapyPage.objects.get(slug=LDN)
+    rules = page.contraindications.get_prep_value()
+    rules[0]["value"]["any_of"][0]["kind"] = "no-such-kind"
+    page.contraindications = rules
+    page.save()
+    # A signed-in reader: past the page store, so every request reaches the page's code.
+    client.force_login(django_user_model.objects.create_user("reader", password="x" * 20))
+    built = _count_builds(monkeypatch)
+
+    for suffix in SUBPAGES:
+        assert client.get(page.url + suffix).status_code == 200
+
+    # The strict compile that fails, then the page's lenient one: once each, not per request.
+    assert built == [LDN, LDN]
+
+
 def test_compiling_a_record_needs_no_page_presenter(ldn, monkeypatch):
     # Arrange: importing the presenter now fails.
     monkeypatch.setitem(sys.modules, "carechoices.therapies.presenters", None)
