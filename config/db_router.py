@@ -20,7 +20,10 @@ from django.conf import settings
 
 REPLICA: Final = "replica"
 # What the public pages and read APIs show: pages and reviews, references, glossary, people,
-# images and documents, tags, redirects. Never sessions, users, the cache table or forms.
+# cancer types, change logs, images and documents, tags, redirects. Never sessions, users, the
+# cache table or forms. The content generation (``editorial``) is read where the content is:
+# what is compiled or stored under a generation must come from the database that generation
+# was read from, or a lagging replica's content would be kept under the primary's newer one.
 PUBLIC_APP_LABELS: Final = frozenset(
     {
         "wagtailcore",
@@ -29,6 +32,8 @@ PUBLIC_APP_LABELS: Final = frozenset(
         "references",
         "glossary",
         "people",
+        "cancertypes",
+        "editorial",
         "wagtailimages",
         "wagtaildocs",
         "wagtailredirects",

@@ -96,6 +96,17 @@ def test_review_pages_are_routed_and_read_from_the_replica(replica, client):
     assert any("wagtailcore_page" in sql for sql in on_replica)
 
 
+def test_an_anonymous_read_takes_its_content_generation_from_the_replica(replica, client):
+    """Pages stored and records compiled under a generation are built from the database that
+    generation was read from: a replica that lags must not have its content kept under the
+    primary's newer generation."""
+    _, on_replica = queries_on(replica, lambda: client.get("/therapies/low-dose-naltrexone/research/"))
+    _, on_primary = queries_on("default", lambda: client.get("/therapies/low-dose-naltrexone/costs/"))
+
+    assert any("editorial_publishedcontentstate" in sql for sql in on_replica)
+    assert not any("editorial_publishedcontentstate" in sql for sql in on_primary)
+
+
 def test_a_signed_in_editor_reads_the_primary(replica, client, editor):
     client.force_login(editor)
 
