@@ -235,6 +235,21 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The development server's request lines, without the query strings a person typed.
+    "filters": {"no_query_strings": {"()": "carechoices.core.logfilters.DropQueryStrings"}},
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["no_query_strings"],
+        }
+    },
+}
+# As Django's own logging defaults write the development server's lines (dictConfig replaces a
+# logger's whole configuration, so the handler is named here again).
+LOGGING["formatters"]["django.server"] = {
+    "()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{",
+}
+LOGGING["handlers"]["django.server"] = {
+    "level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server",
 }
 
 # load_sample_content creates the demo's accounts (published passwords) only where this is true;

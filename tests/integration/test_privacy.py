@@ -90,3 +90,27 @@ def test_pdf_with_non_latin_input_lists_it_and_logs_nothing_of_it(client, caplog
     for entered in (*NON_LATIN_MEDICINES, *NON_LATIN_CONDITIONS, "\ue000", "U+E000"):
         assert entered not in logged
     assert not [r for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]
+
+
+def test_the_development_servers_request_lines_leave_out_query_strings():
+    """`make demo` runs Django's development server, which logs each request line."""
+    import io
+
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    stream = io.StringIO()
+    logger = logging.getLogger("django.server")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        handler_self = WSGIRequestHandler.__new__(WSGIRequestHandler)  # only log_message is used
+        handler_self.request = None
+        handler_self.log_date_time_string = lambda: "now"
+        handler_self.log_message('"%s" %s %s', f"GET /search/?q={SECRET_MEDICINE}&x=1 HTTP/1.1", "200", "2461")
+        handler_self.log_message('"%s" %s %s', f"GET /screen/?medicine={SECRET_CONDITION} HTTP/1.1", "404", "10")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert '"GET /search/ HTTP/1.1" 200 2461' in written
+    assert '"GET /screen/ HTTP/1.1" 404 10' in written
+    assert SECRET_MEDICINE not in written and SECRET_CONDITION not in written and "?" not in written
