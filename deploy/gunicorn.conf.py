@@ -1,10 +1,9 @@
 """gunicorn settings for CareChoices behind nginx (``gunicorn -c deploy/gunicorn.conf.py``).
 
-Worker class and count come from measurement on a 2-CPU machine (docs/adr/0015-gunicorn-workers.md,
-re-measured in its addendum): sync workers, one per CPU plus one. nginx buffers slow clients, so
-no worker waits on a slow reader, and our requests are CPU-bound (one or two short queries): four
-threads per worker only contended for the GIL (the screen's p99 through the stack 31–49 ms with
-gthread, 15–21 ms with sync). Every value can be overridden from the environment.
+Worker class and count come from measurement on a 2-CPU machine (docs/adr/0015-gunicorn-workers.md):
+gthread workers, one per CPU plus one, four threads each. nginx buffers slow clients, so no
+worker waits on a slow reader; the threads keep a worker answering while one of its requests
+waits on the database. Every value can be overridden from the environment.
 """
 
 import multiprocessing
@@ -12,9 +11,9 @@ import os
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # used by gthread only
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Import Django once in the master and fork: half the start-up CPU, shared memory pages.
 preload_app = True
 # A request slower than this is a bug or a stuck database; the worker is replaced.
