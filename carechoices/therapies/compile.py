@@ -12,7 +12,6 @@ the exports; a preview or a draft is compiled on the fly (:func:`page_record`).
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, prefetch_related_objects
@@ -325,9 +324,6 @@ def _public_live():
     return TherapyPage.objects.filter(live=True).exclude(Exists(restricted))
 
 
-_lock = threading.Lock()
-_records: dict[tuple, dict[str, CompiledReview]] = {}
-generation.on_forget(_records.clear)
 #: Each live review's compiled record, by page, live revision and address, for one generation:
 #: whoever asks first (a page, the API, the screen) compiles it, and the others share it.
 _compiled: generation.PerGenerationMap[CompiledReview] = generation.PerGenerationMap(max_entries=8192)
@@ -347,29 +343,27 @@ def compiled_review(page: TherapyPage, *, url: str | None = None) -> CompiledRev
     return _compiled.get((page.pk, page.live_revision_id, url), compile_now)
 
 
+def _compile_live() -> dict[str, CompiledReview]:
+    return {
+        page.slug: compiled_review(page)
+        for page in _public_live().order_by("title").prefetch_related("review_dates")
+    }
+
+
+_live = generation.PerGeneration(_compile_live)
+
+
 def live_records() -> dict[str, CompiledReview]:
     """Every live review, compiled (or with why it could not be), in title order, by slug.
 
-    Cached per process on the published content generation (``editorial.generation``): every
+    Kept per process on the published content generation (``editorial.generation``): every
     publish, unpublish, move or delete of a page, and every change to a view restriction, raises
     it in the change's own transaction, so the next call after a change compiles afresh, and a
     call in between costs the one primary-key read of the generation (usually already read by
     the request). A review already compiled in this generation (its page was shown) is not
     compiled again.
     """
-    key = (generation.current(),)
-    with _lock:
-        cached = _records.get(key)
-    if cached is not None:
-        return cached
-    compiled = {
-        page.slug: compiled_review(page)
-        for page in _public_live().order_by("title").prefetch_related("review_dates")
-    }
-    with _lock:
-        _records[key] = compiled
-        generation.keep_newest(_records)
-    return compiled
+    return _live.get()
 
 
 def page_record(page: TherapyPage, *, preview: bool = False, url: str | None = None) -> ReviewRecord:
@@ -385,13 +379,12 @@ def page_record(page: TherapyPage, *, preview: bool = False, url: str | None = N
     if not preview and page.live and page.live_revision_id:
         own_url = None if url is None or url == page.url else url
         record = compiled_review(page, url=own_url).record
-        if record is not None and record.revision == page.live_revision_id:
+        if record is not None:
             return record
-        if record is None:
-            # Content the record cannot hold: the page's lenient record, kept likewise, so a
-            # signed-in reader (who bypasses the page store) does not compile it per request.
-            return _compiled.get(
-                (page.pk, page.live_revision_id, own_url, "page"),
-                lambda: CompiledReview(page, build_record(page, url=url, strict=False)),
-            ).record
+        # Content the record cannot hold: the page's lenient record, kept likewise, so a
+        # signed-in reader (who bypasses the page store) does not compile it per request.
+        return _compiled.get(
+            (page.pk, page.live_revision_id, own_url, "page"),
+            lambda: CompiledReview(page, build_record(page, url=url, strict=False)),
+        ).record
     return build_record(page, url=url, strict=False)

@@ -32,9 +32,9 @@ LDN = "reviews/low-dose-naltrexone.json"
 def _forget_compiled_records() -> None:
     # Compiled records are kept per process by live revision and content version; ids and the
     # version repeat across rolled-back tests, so each export here compiles afresh.
-    from carechoices.therapies import compile
+    from carechoices.editorial.generation import forget_all
 
-    compile._records.clear()
+    forget_all()
 
 
 def _files(directory: Path) -> dict[str, bytes]:
