@@ -17,17 +17,7 @@ def _slugs_in(page) -> set[str]:
 
 def reviews_using(slugs: Iterable[str]) -> dict[str, list[str]]:
     """slug → titles of the reviews whose live version or latest draft uses it."""
-    from carechoices.therapies.models import TherapyPage
+    from carechoices.therapies.models import used_by_reviews
 
     wanted = set(slugs)
-    used: dict[str, list[str]] = {}
-    for page in TherapyPage.objects.all():
-        versions = [page]
-        latest = page.get_latest_revision_as_object()
-        if latest is not None:
-            versions.append(latest)
-        for version in versions:
-            for slug in _slugs_in(version) & wanted:
-                if page.title not in used.setdefault(slug, []):
-                    used[slug].append(page.title)
-    return used
+    return used_by_reviews(lambda version: _slugs_in(version) & wanted)

@@ -51,20 +51,11 @@ register_snippet(ReferenceViewSet)
 def cited_keys_in_reviews() -> dict[str, list[str]]:
     """Every citation key used by any review (live or latest draft) → the reviews using it."""
     from carechoices.therapies.compile import review_citation_order
-    from carechoices.therapies.models import TherapyPage
+    from carechoices.therapies.models import used_by_reviews
 
-    used: dict[str, list[str]] = {}
-    for page in TherapyPage.objects.all():
-        versions = [page]
-        latest = page.get_latest_revision_as_object()
-        if latest is not None:
-            versions.append(latest)
-        for version in versions:
-            for keys in review_citation_order(version).values():
-                for key in keys:
-                    if page.title not in used.setdefault(key, []):
-                        used[key].append(page.title)
-    return used
+    return used_by_reviews(
+        lambda version: [key for keys in review_citation_order(version).values() for key in keys]
+    )
 
 
 @hooks.register("before_delete_snippet")

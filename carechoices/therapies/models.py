@@ -101,6 +101,25 @@ def validate_active_ingredients(value: str) -> None:
         )
 
 
+def used_by_reviews(values_of) -> dict[str, list[str]]:
+    """value → titles of the reviews whose live version or latest draft has it.
+
+    ``values_of(version)`` names what one version of a review uses (citation keys, cancer
+    type slugs...). What an editor may delete or rename is checked against both versions.
+    """
+    used: dict[str, list[str]] = {}
+    for page in TherapyPage.objects.all():
+        versions = [page]
+        latest = page.get_latest_revision_as_object()
+        if latest is not None:
+            versions.append(latest)
+        for version in versions:
+            for value in values_of(version):
+                if page.title not in used.setdefault(value, []):
+                    used[value].append(page.title)
+    return used
+
+
 def is_blank_rich_text(value: str | None) -> bool:
     """True when a rich text field has no visible words (Draftail leaves ``<p></p>``)."""
     return not strip_tags(value or "").strip()
