@@ -241,6 +241,9 @@ VIA_BY_ORIGIN = {
 #: A matched part of a medicine entry is at most this many words; longer product names
 #: are still found, but only when they are the whole entry.
 MAX_SPAN_WORDS = 4
+# How many of the vocabulary's own names ``MedicineVocabulary`` keeps resolved (``_name_profile``),
+# least recently used first out: a few thousand bounded profiles, never a person's text.
+NAME_PROFILES_KEPT = 4096
 MAX_CONDITION_SPAN_WORDS = 6
 #: Suggestions need at least this rapidfuzz ratio (0-100) and this many characters, or
 #: (see ``_max_edits``) few enough edits counting a swap of two letters as one.
@@ -443,6 +446,28 @@ class _SpanHit:
     names: tuple[str, ...] = ()
     """Other indexed names whose formulas were added (the product names that extend
     ``key``, see ``MedicineVocabulary._with_variants``)."""
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What matched names mean together, whatever else the entry said: their formulas,
+    ingredients and classes (with and without the members decided out for local use), and
+    whether every name is for local use only. Only vocabulary data; see ``_name_profile``."""
+
+    matched: str
+    via: str
+    parts: int
+    """How many names matched (the parts of a combination)."""
+    formulas: tuple[Formula, ...]
+    ingredients: tuple[str, ...]
+    classes: tuple[str, ...]
+    local_classes: tuple[str, ...]
+    """``classes`` without the members a curated row limits to systemic use."""
+    implied: tuple[str, ...]
+    local_implied: tuple[str, ...]
+    unclassified: tuple[str, ...]
+    undecided: tuple[UndecidedClass, ...]
+    all_local: bool
 
 
 @dataclass(frozen=True)
@@ -684,6 +709,8 @@ class MedicineVocabulary:
                 )
         self._standing: dict[str, _IngredientStanding] = {}
         self._recognised_classes: dict[str, frozenset[str]] = {}
+        # Called only with a key of the index or of the curated aliases (``_known_name``).
+        self._name_profile = lru_cache(maxsize=NAME_PROFILES_KEPT)(self._resolve_name_profile)
 
         self._concepts: dict[str, ConditionConcept] = {}
         single_keys: dict[str, str] = {}
@@ -767,22 +794,31 @@ class MedicineVocabulary:
             return _unrecognised_medicine(text)
         telling = _telling_indices(tokens)
         for key in self._whole_entry_keys(tokens):
-            hit = self._resolve_medicine_key(key)
-            if hit is not None:
-                key_words = set(key.split(" "))
-                left_out = list(
-                    dict.fromkeys(
-                        tokens[i].text for i in sorted(telling) if tokens[i].text not in key_words
-                    )
+            if not self._known_name(key):
+                continue
+            key_words = set(key.split(" "))
+            left_out = list(
+                dict.fromkeys(
+                    tokens[i].text for i in sorted(telling) if tokens[i].text not in key_words
                 )
-                hits = [self._with_variants(hit, left_out)]
-                return self._medicine_result(text, hits, _unaccounted(left_out, hits), tokens)
+            )
+            if not left_out:  # the entry is the name, give or take doses and forms
+                return self._medicine_result(text, self._name_profile(key), (), tokens)
+            hit = self._resolve_medicine_key(key)
+            assert hit is not None  # a known name
+            hits = [self._with_variants(hit, left_out)]
+            return self._medicine_result(
+                text, self._profile(hits), _unaccounted(left_out, hits), tokens
+            )
         spans, unmatched = self._match_medicine_spans(tokens, telling)
         if spans:
+            if len(spans) == 1 and not spans[0][1]:
+                profile = self._name_profile(spans[0][0].key)
+                return self._medicine_result(text, profile, unmatched, tokens)
             hits = [self._with_variants(hit, left_out) for hit, left_out in spans]
             left_out_words = [word for _, left_out in spans for word in left_out]
             unmatched = tuple(dict.fromkeys((*unmatched, *_unaccounted(left_out_words, hits))))
-            return self._medicine_result(text, hits, unmatched, tokens)
+            return self._medicine_result(text, self._profile(hits), unmatched, tokens)
         suggestions = self._suggest_medicines(tokens)
         return MedicineMatch(
             input=text,
@@ -1181,45 +1217,80 @@ class MedicineVocabulary:
             or len(word) < 2
         )
 
-    def _medicine_result(
-        self,
-        text: str,
-        hits: Sequence[_SpanHit],
-        unmatched: tuple[str, ...],
-        tokens: Sequence[Token],
-    ) -> MedicineMatch:
+    def _known_name(self, key: str) -> bool:
+        """Whether ``key`` is a name of the index or a curated alias."""
+        return key in self._aliases or key in self._names
+
+    def _resolve_name_profile(self, key: str) -> _Profile:
+        """The profile of one known name matched as the whole entry, with nothing left out.
+
+        Kept by ``_name_profile`` (least recently used out past ``NAME_PROFILES_KEPT``), which
+        is only ever called with a key of the index or of the curated aliases: what it keeps
+        is vocabulary data, never the text a person typed, its doses or its other words.
+        """
+        hit = self._resolve_medicine_key(key)
+        if hit is None:  # only known names are kept
+            raise KeyError(key)
+        return self._profile([self._with_variants(hit, ())])
+
+    def _profile(self, hits: Sequence[_SpanHit]) -> _Profile:
         formulas = _combine_formulas(hits)
         ingredients = tuple(sorted({i for formula in formulas for i in formula}))
-        route = self._entry_route(tokens, hits)
         classes: set[str] = set()
+        local_classes: set[str] = set()
         unclassified: list[str] = []
         undecided: list[UndecidedClass] = []
         for ingredient in ingredients:
             standing = self._ingredient_standing(ingredient)
             for rule_class, systemic_only in standing.members:
-                if not (systemic_only and route == ROUTE_LOCAL):
-                    classes.add(rule_class)
+                classes.add(rule_class)
+                if not systemic_only:
+                    local_classes.add(rule_class)
             undecided.extend(standing.undecided)
             if standing.unclassified:
                 unclassified.append(ingredient)
-        return MedicineMatch(
-            input=text,
-            status=AMBIGUOUS if len(formulas) > 1 else RECOGNISED,
+        return _Profile(
             matched=" + ".join(hit.key for hit in hits),
             via="; ".join(dict.fromkeys(hit.via for hit in hits)),
-            ingredients=ingredients,
-            rule_classes=tuple(sorted(classes)),
-            unclassified=tuple(unclassified),
-            suggestions=(),
+            parts=len(hits),
             formulas=formulas,
-            unmatched=unmatched,
+            ingredients=ingredients,
+            classes=tuple(sorted(classes)),
+            local_classes=tuple(sorted(local_classes)),
+            implied=self._conditions_implied_by_classes(classes),
+            local_implied=self._conditions_implied_by_classes(local_classes),
+            unclassified=tuple(unclassified),
             undecided=tuple(undecided),
-            route=route,
-            strengths_mg=_strengths_mg(tokens, formulas),
-            implied_conditions=self._conditions_implied_by_classes(classes),
+            all_local=bool(hits) and all(self._is_local_hit(hit) for hit in hits),
         )
 
-    def _entry_route(self, tokens: Sequence[Token], hits: Sequence[_SpanHit]) -> str:
+    def _medicine_result(
+        self,
+        text: str,
+        profile: _Profile,
+        unmatched: tuple[str, ...],
+        tokens: Sequence[Token],
+    ) -> MedicineMatch:
+        route = self._entry_route(tokens, profile)
+        local = route == ROUTE_LOCAL
+        return MedicineMatch(
+            input=text,
+            status=AMBIGUOUS if len(profile.formulas) > 1 else RECOGNISED,
+            matched=profile.matched,
+            via=profile.via,
+            ingredients=profile.ingredients,
+            rule_classes=profile.local_classes if local else profile.classes,
+            unclassified=profile.unclassified,
+            suggestions=(),
+            formulas=profile.formulas,
+            unmatched=unmatched,
+            undecided=profile.undecided,
+            route=route,
+            strengths_mg=_strengths_mg(tokens, profile.formulas),
+            implied_conditions=profile.local_implied if local else profile.implied,
+        )
+
+    def _entry_route(self, tokens: Sequence[Token], profile: _Profile) -> str:
         """``"local"`` when the entry names a local form, or every matched name is local-only.
 
         An entry that names a form taken into the body is never local: "Kenalog injection"
@@ -1233,9 +1304,9 @@ class MedicineVocabulary:
         words = {t.text for t in tokens if t.kind == WORD}
         if words & SYSTEMIC_FORM_WORDS:
             return ""
-        if hits and all(self._is_local_hit(hit) for hit in hits):
+        if profile.all_local:
             return ROUTE_LOCAL
-        if len(hits) == 1 and words & LOCAL_FORM_WORDS:
+        if profile.parts == 1 and words & LOCAL_FORM_WORDS:
             return ROUTE_LOCAL
         return ""
 

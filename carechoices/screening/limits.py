@@ -148,7 +148,11 @@ def _text(value: object, field: str) -> str:
     # Length first, so a huge string is rejected before it is scanned.
     if len(value) > MAX_TEXT_LENGTH:
         raise InputError(field, f"must be at most {MAX_TEXT_LENGTH} characters")
-    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value):
+    # A printable string has no character of those categories (nor any other control or
+    # separator but the space): only the rare other string is read character by character.
+    if not value.isprintable() and any(
+        unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value
+    ):
         raise InputError(field, "must not contain control characters such as tabs or line breaks")
     text = value.strip()
     if not text:

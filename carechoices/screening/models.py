@@ -239,6 +239,18 @@ class TherapyRules:
         if len(ids) != len(set(ids)):
             raise ValueError(f"{self.slug}: rule ids must be unique")
 
+    def __hash__(self) -> int:
+        """The fields' hash, worked out once: the engine keys a cache on the rules of every
+        therapy it screens, on every request (``engine._rules_source``)."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(
+                (self.slug, self.name, self.rules, self.updated, self.active_ingredients,
+                 self.rules_reviewed)
+            )
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
 
 # --------------------------------------------------------------------------------------------
 # A person's request

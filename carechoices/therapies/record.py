@@ -18,6 +18,7 @@ note, and a change's id.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -370,9 +371,9 @@ class ReviewRecord:
     citations: Citations = field(default_factory=Citations)
     _json: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @functools.cached_property
     def therapy_rules(self) -> TherapyRules:
-        """The screening engine's view of this review."""
+        """The screening engine's view of this review (built once per record)."""
         return TherapyRules(
             slug=self.slug,
             name=self.title,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carechoices.screening.limits import (
     MAX_CONDITIONS,
@@ -261,3 +264,16 @@ def test_input_error_is_value_error_with_field_and_message() -> None:
     assert isinstance(error, ValueError)
     assert str(error) == "medicines[3]: must not be empty"
     assert error.as_json() == {"field": "medicines[3]", "message": "must not be empty"}
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40))
+def test_a_medicine_text_is_refused_exactly_when_it_holds_a_control_character(text: str) -> None:
+    forbidden = any(unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp"} for char in text)
+    try:
+        parse_request({"medicines": [text]})
+    except InputError as error:
+        refused = "control characters" in error.message
+    else:
+        refused = False
+    assert refused == forbidden

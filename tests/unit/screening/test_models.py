@@ -92,3 +92,17 @@ def test_verdict_rank_orders_avoid_caution_incomplete_info_none() -> None:
 def test_fake_vocabulary_fits_vocabulary_protocol() -> None:
     assert isinstance(FakeVocabulary(), Vocabulary)
     assert not isinstance(object(), Vocabulary)
+
+
+def test_therapy_rules_hash_like_their_fields_and_keep_the_hash_out_of_them() -> None:
+    first = TherapyRules("low-dose-naltrexone", "LDN", (LDN_SURGERY,))
+    same = TherapyRules("low-dose-naltrexone", "LDN", (LDN_SURGERY,))
+    other = TherapyRules("low-dose-naltrexone", "LDN", (LDN_SURGERY, LDN_BOWEL))
+    assert hash(first) == hash(same) == hash(first)  # asked twice: the kept hash
+    assert hash(first) != hash(other)
+    assert first == same and first != other
+    assert {f.name for f in dataclasses.fields(first)} == set(dataclasses.asdict(first))
+    assert "_hash" not in dataclasses.asdict(first) and "_hash" not in repr(first)
+    unhashable = TherapyRules("low-dose-naltrexone", "LDN", [LDN_SURGERY])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        hash(unhashable)
