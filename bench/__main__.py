@@ -1,8 +1,8 @@
 """``python -m bench``: run the sections in order, print their tables, write the JSON results.
 
-A section is a function from the command line's options to a :class:`bench.common.Result`,
-listed in ``SECTIONS``; one that cannot run here raises :class:`bench.common.Skipped` with the
-reason, and one that raises anything else is reported as failed while the others still run.
+A section is a function from the options to a :class:`bench.common.Result`, listed in
+``SECTIONS``; one that cannot run here raises :class:`bench.common.Skipped`, and one that raises
+anything else is reported as failed while the others still run.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import content, pages, references_import, screening, vocabulary
-from bench.common import VAR_DIR, Result, Skipped, Table
+from bench.common import VAR_DIR, Result, Skipped
 
 SECTIONS: dict[str, tuple[str, Callable[[argparse.Namespace], Result]]] = {
     "render": ("LDN review pages rendered in process", pages.run_render),
@@ -38,8 +38,7 @@ SECTIONS: dict[str, tuple[str, Callable[[argparse.Namespace], Result]]] = {
                content.run_export),
     "cds-hooks": ("CDS Hooks order-sign, 20 active medicines: in process and over HTTP",
                   screening.run_cds),
-    "references-import": ("Reference import: 5,000 records against 5,000",
-                          references_import.run),
+    "references-import": ("Reference import: 5,000 records against 5,000", references_import.run),
     "search": ("Site search against a trivial view, sample content and 100 reviews",
                content.run_search),
 }
@@ -78,19 +77,16 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def chosen_sections(only: Sequence[str] | None, skip: Sequence[str]) -> list[str]:
     """The sections to run, in ``SECTIONS`` order; ValueError naming any unknown one."""
-    unknown = sorted((set(only or []) | set(skip)) - set(SECTIONS))
-    if unknown:
+    if unknown := sorted((set(only or []) | set(skip)) - set(SECTIONS)):
         raise ValueError(f"Unknown section(s): {', '.join(unknown)}")
     return [name for name in SECTIONS if (only is None or name in only) and name not in skip]
 
 
-def run_section(name: str, options: argparse.Namespace) -> tuple[dict[str, Any], list[Table]]:
-    """One section's outcome for the JSON (measured, skipped or failed), and its tables."""
+def run_section(name: str, options: argparse.Namespace) -> tuple[dict[str, Any], Result]:
+    """One section's outcome for the JSON (measured, skipped or failed), and its result."""
     title, run = SECTIONS[name]
-    start = time.perf_counter()
-    outcome: dict[str, Any] = {"title": title, "status": "measured", "reason": "", "notes": [],
-                               "figures": {}}
-    tables: list[Table] = []
+    start, result = time.perf_counter(), Result({})
+    outcome: dict[str, Any] = {"title": title, "status": "measured", "reason": ""}
     try:
         result = run(options)
     except Skipped as skipped:
@@ -98,11 +94,9 @@ def run_section(name: str, options: argparse.Namespace) -> tuple[dict[str, Any],
     except Exception as error:  # noqa: BLE001 - reported, and the next section still runs
         outcome.update(status="failed", reason=f"{type(error).__name__}: {error}",
                        detail="".join(traceback.format_exception(error)))
-    else:
-        tables = result.tables
-        outcome.update(notes=result.notes, figures=result.figures)
-    outcome["seconds"] = round(time.perf_counter() - start, 2)
-    return outcome, tables
+    outcome.update(notes=result.notes, figures=result.figures,
+                   seconds=round(time.perf_counter() - start, 2))
+    return outcome, result
 
 
 def format_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -119,19 +113,9 @@ def format_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str
 
 def environment() -> dict[str, Any]:
     """The machine and versions the figures were measured with."""
-    versions = {}
-    for package in ("django", "wagtail", "gunicorn"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
     return {"python": sys.version.split()[0], "platform": platform.platform(),
-            "machine": platform.machine(), "cpus": os.cpu_count(), **versions}
-
-
-def load_average() -> float | None:
-    """The one-minute load average: other work on the machine slows everything."""
-    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+            "machine": platform.machine(), "cpus": os.cpu_count(),
+            **{package: metadata.version(package) for package in ("django", "wagtail", "gunicorn")}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,30 +133,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     # SIGTERM (a CI timeout, `kill`) becomes SystemExit, so the finally blocks that stop
     # gunicorn and nginx run: both live in sessions of their own and would outlive us.
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    load_at_start, start = load_average(), time.perf_counter()
+    load_at_start, start = os.getloadavg()[0], time.perf_counter()
     outcomes: dict[str, dict[str, Any]] = {}
     try:
         for name in names:
-            outcome, tables = run_section(name, options)
+            outcome, result = run_section(name, options)
             outcomes[name] = outcome
             print(f"\n== {outcome['title']}: {outcome['status']} ({outcome['seconds']:.1f} s)")
-            for table in tables:
+            for table in result.tables:
                 print(format_table(*table), end="\n\n")
-            for text in [outcome["reason"], *outcome["notes"]]:
-                if text:
-                    print(text)
+            for text in filter(None, [outcome["reason"], *outcome["notes"]]):
+                print(text)
     finally:
         signal.signal(signal.SIGTERM, previous)
     seconds = time.perf_counter() - start
     print("\n" + format_table("Summary", ("section", "status", "seconds"), [
         (name, outcome["status"], f"{outcome['seconds']:.1f}") for name, outcome in outcomes.items()]))
-    settings = {k: v for k, v in vars(options).items() if k not in ("only", "skip", "output", "list")}
     document = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),
-        "environment": {"load_average_1m_at_start": load_at_start,
-                        "load_average_1m_at_end": load_average(), **environment()},
-        "options": settings,
+        "environment": {"load_average_1m_at_start": round(load_at_start, 2),
+                        "load_average_1m_at_end": round(os.getloadavg()[0], 2), **environment()},
+        "options": {k: v for k, v in vars(options).items()
+                    if k not in ("only", "skip", "output", "list")},
         "sections": outcomes,
     }
     options.output.parent.mkdir(parents=True, exist_ok=True)
@@ -180,10 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     temporary.write_text(json.dumps(document, indent=2) + "\n")
     temporary.replace(options.output)
     print(f"Results written to {options.output} ({seconds:.0f} s in all).")
-    for name, outcome in outcomes.items():
-        if outcome["status"] == "failed":
-            print(f"\n{name} failed:\n{outcome['detail']}")
-    return 1 if any(outcome["status"] == "failed" for outcome in outcomes.values()) else 0
+    failed = [name for name, outcome in outcomes.items() if outcome["status"] == "failed"]
+    for name in failed:
+        print(f"\n{name} failed:\n{outcomes[name]['detail']}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

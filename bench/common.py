@@ -1,4 +1,4 @@
-"""What the sections share: results, statistics, the timing loop, the bench database, children.
+"""What the sections share: results, statistics, the timing loop, children, the bench database.
 
 Importing this module does not import Django; :func:`prepare` sets Django up.
 """
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 BASE_DIR: Final = Path(__file__).resolve().parents[1]
 VAR_DIR: Final = BASE_DIR / "var"
@@ -27,9 +27,7 @@ BENCH_DATABASE: Final = VAR_DIR / "bench.sqlite3"
 SETTINGS_MODULE: Final = "bench.settings"
 LDN_SLUG: Final = "low-dose-naltrexone"
 HEALTHZ: Final = "/healthz"  # the trivial view: the same middleware, no page, no database
-
-#: A table to print: title, column names, rows of formatted cells.
-Table = tuple[str, Sequence[str], Sequence[Sequence[str]]]
+Table = tuple[str, Sequence[str], Sequence[Sequence[str]]]  # title, columns, rows of cells
 
 
 class Skipped(Exception):
@@ -49,9 +47,8 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
     """The nearest-rank percentile (``fraction`` 0.95 for p95): a value actually observed."""
     if not samples:
         raise ValueError("no samples")
-    ordered = sorted(samples)
-    rank = max(1, math.ceil(round(fraction * len(ordered), 9)))  # 0.95 × 20 is 19, not 20
-    return ordered[min(rank, len(ordered)) - 1]
+    rank = max(1, math.ceil(round(fraction * len(samples), 9)))  # 0.95 × 20 is 19, not 20
+    return sorted(samples)[min(rank, len(samples)) - 1]
 
 
 def summarise_ms(samples_ns: Sequence[int]) -> dict[str, float]:
@@ -65,9 +62,7 @@ def ratio(value: float | None, baseline: float | None) -> float | None:
     """``value / baseline`` to three significant figures (9 against 8,800 is 0.00102, not 0.0)."""
     if value is None or baseline is None or baseline <= 0:
         return None
-    if value == 0:
-        return 0.0
-    return round(value / baseline, 2 - math.floor(math.log10(abs(value / baseline))))
+    return round(value / baseline, 2 - math.floor(math.log10(value / baseline))) if value else 0.0
 
 
 def format_ratio(value: float | None) -> str:
@@ -77,15 +72,20 @@ def format_ratio(value: float | None) -> str:
     return f"{value:g}× (1/{1 / value:.3g})" if 0 < value < 1 else f"{value:g}×"
 
 
-def time_round_robin(
-    actions: Mapping[str, Callable[[], object]], runs: int, *, batch: int = 10
-) -> dict[str, list[int]]:
+def timing_row(label: str, timing: Mapping[str, float], compared: float | str | None,
+               *extra: str, digits: int = 2) -> tuple[str, ...]:
+    """A table row: label, median and p95 ms, a ratio (or a text), then any further cells."""
+    shown = compared if isinstance(compared, str) else format_ratio(compared)
+    return (label, f"{timing['median_ms']:.{digits}f}", f"{timing['p95_ms']:.{digits}f}", shown,
+            *extra)
+
+
+def time_round_robin(actions: Mapping[str, Callable[[], object]], runs: int, *, batch: int = 10
+                     ) -> dict[str, list[int]]:
     """Warm every action up once, then ``runs`` rounds of each; nanoseconds per call.
 
-    Round robin: a burst of other work on the machine slows the subject and its baselines
-    alike, so the ratios hold when the times do not. In a round each action runs ``batch``
-    times back to back (each call timed), as pyperf's loops do: a request is served by a warm
-    process, so the figure is not one of CPU caches just emptied by the other actions.
+    Round robin, so a burst of other work slows the subject and its baselines alike; in a round
+    each action runs ``batch`` times back to back (each call timed), as a warm process serves.
     """
     for action in actions.values():
         action()
@@ -104,8 +104,7 @@ def run_child(arguments: Sequence[str], *, env: Mapping[str, str] | None = None,
     """``python ARGUMENTS`` in a fresh interpreter; the JSON object on its last line of output."""
     completed = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
         [sys.executable, *arguments], cwd=BASE_DIR, capture_output=True, text=True,
-        timeout=timeout, check=False, env={**os.environ, **(env or {})},
-    )
+        timeout=timeout, check=False, env={**os.environ, **(env or {})})
     if completed.returncode != 0:
         raise RuntimeError(f"python {' '.join(arguments)[:80]} failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -113,10 +112,9 @@ def run_child(arguments: Sequence[str], *, env: Mapping[str, str] | None = None,
 
 def proc_status() -> str:
     """This process's ``/proc/self/status`` ('' without /proc)."""
-    try:
+    with contextlib.suppress(OSError):
         return Path("/proc/self/status").read_text()
-    except OSError:
-        return ""
+    return ""
 
 
 def status_kib(status: str, name: str) -> int | None:
@@ -135,46 +133,29 @@ def status_kib(status: str, name: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class Database:
-    """Which database the bench measures and what it had to do to it."""
-
-    url: str
-    owned: bool  # var/bench.sqlite3, which the bench may create and update
-    created: bool = False
-    migrated: int = 0
-    loaded_sample_content: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return {"url": redact_url(self.url), "owned_by_bench": self.owned,
-                "created": self.created, "migrations_applied": self.migrated,
-                "loaded_sample_content": self.loaded_sample_content}
-
-
 def redact_url(url: str) -> str:
     """``url`` with any password replaced by ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    password = urlsplit(url).password
+    return url if password is None else url.replace(f":{password}@", ":***@", 1)
 
 
 def server_environment(database_url: str) -> dict[str, str]:
     """What production settings need, for the bench only (no TLS on localhost)."""
-    return {
-        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "false",
-    }
+    return {"DJANGO_SETTINGS_MODULE": SETTINGS_MODULE, "DATABASE_URL": database_url,
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(48),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "SECURE_SSL_REDIRECT": "false"}
+
+
+def remove_sqlite(path: Path, suffixes: Sequence[str] = ("", "-journal", "-wal", "-shm")) -> None:
+    """Delete a SQLite file and its journals."""
+    for suffix in suffixes:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def quiet_writes(*, fsync: bool = True) -> Iterator[None]:
-    """Hide production's INFO lines (one per page and task) while content is written; with
-    ``fsync=False`` every SQLite connection opened in the block skips fsync (disposable files)."""
+    """Hide production's INFO lines while content is written; with ``fsync=False`` every SQLite
+    connection opened in the block skips fsync (for disposable files)."""
     from django.db import connections
     from django.db.backends.signals import connection_created
 
@@ -196,26 +177,24 @@ def quiet_writes(*, fsync: bool = True) -> Iterator[None]:
             connections.close_all()
 
 
-_prepared: Database | None = None
+BENCH_URL: Final = f"sqlite:///{BENCH_DATABASE}"
+_prepared: list[str] = []
 
 
-def prepare(options: Any) -> Database:
-    """Set Django up on the bench database, creating or migrating it when it is ours.
+def prepare(options: Any) -> str:
+    """Set Django up on the bench database, creating or migrating it when it is ours; its URL.
 
     Unless ``DATABASE_URL`` is set the bench uses var/bench.sqlite3; a database named there is
     migrated and loaded only with ``--prepare-database`` (it may be somebody's real data).
     """
-    global _prepared
-    if _prepared is not None:
-        return _prepared
+    if _prepared:
+        return _prepared[0]
     named = os.environ.get("DATABASE_URL", "").strip()
-    url = named or f"sqlite:///{BENCH_DATABASE}"
     if not named and getattr(options, "rebuild_database", False):
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{BENCH_DATABASE}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(BENCH_DATABASE)
     created = not named and not BENCH_DATABASE.exists()
     (VAR_DIR / "bench" / "static").mkdir(parents=True, exist_ok=True)  # settings.STATIC_ROOT
-    os.environ.update(server_environment(url))  # gunicorn and the children inherit the same
+    os.environ.update(server_environment(named or BENCH_URL))  # gunicorn and children too
     import django
 
     django.setup()
@@ -227,32 +206,28 @@ def prepare(options: Any) -> Database:
 
     may_write = not named or getattr(options, "prepare_database", False)
     executor = MigrationExecutor(connection)
-    pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     fix = "run `manage.py migrate` and `load_sample_content` on it, or pass --prepare-database"
     if pending and not may_write:
-        raise RuntimeError(f"DATABASE_URL has {pending} unapplied migrations; {fix}")
+        raise RuntimeError(f"DATABASE_URL has {len(pending)} unapplied migrations; {fix}")
     if created:
         print(f"Building {BENCH_DATABASE} (first run only; about a minute)…", file=sys.stderr)
-    loaded = False
     try:
         with quiet_writes(fsync=not created):
             if pending:
                 call_command("migrate", interactive=False, verbosity=0)
-            if may_write:
-                call_command("createcachetable", verbosity=0)
             if not TherapyPage.objects.live().filter(slug=LDN_SLUG).exists():
                 if not may_write:
                     raise RuntimeError(f"the LDN review is not in DATABASE_URL's database; {fix}")
                 from carechoices.demo.loader import load_sample_content
 
                 load_sample_content()
-                loaded = True
     except BaseException:
         if created:  # a half-built file must not be mistaken for a finished one
             BENCH_DATABASE.unlink(missing_ok=True)
         raise
-    _prepared = Database(url, not named, created, pending, loaded)
-    return _prepared
+    _prepared.append(os.environ["DATABASE_URL"])
+    return _prepared[0]
 
 
 def close_connections() -> None:

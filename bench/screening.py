@@ -1,22 +1,22 @@
 """Sections screening, screen-api and cds-hooks: one list of twenty medicines, every live review.
 
-The rules are the real ones, compiled from the bench database by ``live_therapies()``; the
-vocabulary is the real one. ``screening`` times ``screen()`` in process against the vocabulary
-lookups alone and ``json.dumps`` of its result; ``screen-api`` and the HTTP half of
-``cds-hooks`` load gunicorn against nginx sending the same bytes (``web.compare_servers``);
-``cds-hooks`` times ``order-sign`` in process against ``POST /api/v1/screen`` with the same
-medicines, the engine alone and ``/healthz``. Importing this module does not import Django.
+The rules are the real ones (``live_therapies()`` on the bench database), and so is the
+vocabulary. ``screening`` times ``screen()`` against the vocabulary lookups alone and
+``json.dumps`` of its result; ``screen-api`` and the HTTP half of ``cds-hooks`` load gunicorn
+against nginx sending the same bytes; ``cds-hooks`` times ``order-sign`` in process against
+``POST /api/v1/screen`` with the same medicines, the engine alone and ``/healthz``.
+Importing this module does not import Django.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from bench import common
-from bench.common import HEALTHZ, LDN_SLUG, Result, format_ratio, prepare, ratio
-from bench.web import Target, binaries, compare_servers
+from bench import common, web
+from bench.common import HEALTHZ, LDN_SLUG, Result, prepare, ratio, timing_row
 
 API_PATH: Final = "/api/v1/screen"
 CDS_PATH: Final = "/cds-services/order-sign"
@@ -56,70 +56,58 @@ def request_body(medicines: Sequence[str] = SCREEN_MEDICINES) -> bytes:
     return compact({"medicines": list(medicines)})
 
 
-def medicines_by_status(result: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The medicine inputs grouped by the vocabulary's verdict on them, in input order."""
-    groups: dict[str, list[str]] = {}
-    for entry in result.get("inputs", []):
-        if entry.get("kind", "medicine") == "medicine":
-            groups.setdefault(entry["status"], []).append(entry["input"])
-    return groups
+def screen_body(medicines: Sequence[str] = SCREEN_MEDICINES) -> bytes:
+    """The hook's question asked of ``POST /api/v1/screen``: these medicines, LDN at 4.5 mg."""
+    return compact({"therapies": [LDN_SLUG], "medicines": list(medicines), "dose_mg": LDN_DOSE_MG})
 
 
-def screening_actions(request: Any, therapies: Sequence[Any], vocabulary: Any, *, today: Any
-                      ) -> tuple[dict[str, Callable[[], object]], dict[str, Any]]:
-    """The engine and its baselines as timed actions (in table order), and its result as JSON.
+def measure_screen(request: Any, therapies: Sequence[Any], vocabulary: Any, *, today: Any,
+                   runs: int, service: Callable[[], object] | None = None) -> Result:
+    """``screen()`` against the vocabulary lookups alone and ``json.dumps`` of its result.
 
     ``lookups:<status>`` looks up only the names the vocabulary gave that status: where the
     lookup time goes (a misspelt name goes through fuzzy matching, an exact one does not).
     """
     from carechoices.screening.engine import screen
 
-    contract = screen(request, therapies, vocabulary, today=today).to_json()
+    result = screen(request, therapies, vocabulary, today=today).to_json()
     actions: dict[str, Callable[[], object]] = {
         "engine": lambda: screen(request, therapies, vocabulary, today=today),
         "lookups": lambda: [vocabulary.lookup_medicine(text) for text in request.medicines]
-        + [vocabulary.lookup_condition(text) for text in request.conditions],
-    }
-    for status, texts in medicines_by_status(contract).items():
+        + [vocabulary.lookup_condition(text) for text in request.conditions]}
+    by_status: dict[str, list[str]] = {}
+    for entry in result["inputs"]:
+        if entry.get("kind", "medicine") == "medicine":
+            by_status.setdefault(entry["status"], []).append(entry["input"])
+    for status, texts in by_status.items():
         actions[f"lookups:{status}"] = lambda texts=texts: [vocabulary.lookup_medicine(text)
                                                             for text in texts]
-    actions["json_dumps"] = lambda: json.dumps(contract)
-    return actions, contract
-
-
-def summarise_screening(samples: Mapping[str, Sequence[int]], result: Mapping[str, Any],
-                        counts: Mapping[str, int]) -> Result:
-    """Engine ÷ each baseline (for a part of the lookups, its share of them), with notes.
-
-    ``counts`` has the request's ``medicines``, ``therapies``, ``rules`` and ``runs``.
-    """
+    actions["json_dumps"] = lambda: json.dumps(result)
+    if service is not None:
+        actions["service"] = service
+    samples = common.time_round_robin(actions, runs)
     timings = {name: common.summarise_ms(values) for name, values in samples.items()}
-    statuses: dict[str, int] = {}
-    for entry in result.get("inputs", []):
-        statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
-    statuses = dict(sorted(statuses.items()))
     engine_ms, lookups_ms = timings["engine"]["median_ms"], timings["lookups"]["median_ms"]
-    rows = []
-    for name, timing in timings.items():
-        label, median = LABELS.get(name, name), timing["median_ms"]
-        compared = format_ratio(ratio(engine_ms, median))
-        if name.startswith("lookups:"):
-            status = name.removeprefix("lookups:")
-            label = f"  of which the {statuses.get(status, '?')} {status} names"
-            compared = f"{ratio(median, lookups_ms) or 0:.0%} of lookups"
-        rows.append((label, f"{median:.3f}", f"{timing['p95_ms']:.3f}", compared))
-    findings = sum(len(therapy["findings"]) for therapy in result.get("therapies", []))
-    title = (f"Screen: {counts['medicines']} medicines × {counts['therapies']} therapies "
-             f"({counts['rules']} rules), {counts['runs']} runs of {len(samples['engine'])} calls")
+    rows = [timing_row(f"  of which the {len(by_status[name[8:]])} {name[8:]} names", timing,
+                       f"{ratio(timing['median_ms'], lookups_ms) or 0:.0%} of lookups", digits=3)
+            if name.startswith("lookups:") else
+            timing_row(LABELS[name], timing, ratio(engine_ms, timing["median_ms"]), digits=3)
+            for name, timing in timings.items()]
+    statuses = dict(sorted(Counter(entry["status"] for entry in result["inputs"]).items()))
+    findings = sum(len(therapy["findings"]) for therapy in result["therapies"])
+    rules = sum(len(therapy.rules) for therapy in therapies)
     return Result(
-        {**counts, "findings": findings, "inputs": statuses, "times_ms": timings,
-         "verdicts": {t["therapy"]: t["verdict"] for t in result.get("therapies", [])},
+        {"medicines": len(request.medicines), "therapies": len(therapies), "rules": rules,
+         "runs": runs, "findings": findings, "inputs": statuses, "times_ms": timings,
+         "verdicts": {t["therapy"]: t["verdict"] for t in result["therapies"]},
+         "rules_per_therapy": {t.slug: len(t.rules) for t in therapies},
          "ratio_to_lookups": ratio(engine_ms, lookups_ms),
          "ratio_to_json_dumps": ratio(engine_ms, timings["json_dumps"]["median_ms"])},
-        [(title, ("what", "median ms", "p95 ms", "engine ÷ this"), rows)],
+        [(f"Screen: {len(request.medicines)} medicines × {len(therapies)} therapies ({rules} "
+          f"rules), {runs} runs of {len(samples['engine'])} calls",
+          ("what", "median ms", "p95 ms", "engine ÷ this"), rows)],
         ["Inputs: " + ", ".join(f"{count} {status}" for status, count in statuses.items())
-         + f"; {findings} findings. engine ÷ lookups near 1 means the vocabulary (the fuzzy "
-         "suggestions for misspelt names above all) is the cost, not the rules."],
+         + f"; {findings} findings. engine ÷ lookups near 1: the vocabulary is the cost."],
     )
 
 
@@ -134,27 +122,17 @@ def run_engine(options: Any) -> Result:
     from carechoices.screening.service import run_screen
 
     payload, today, compiled = json.loads(request_body()), timezone.localdate(), live_therapies()
-    request = parse_request(payload, therapy_slugs=list(compiled))
-    therapies = [content.rules for content in compiled.values()]
-    actions, result = screening_actions(request, therapies, load_vocabulary(), today=today)
-    actions["service"] = lambda: run_screen(payload, today=today)
-    samples = common.time_round_robin(actions, options.screening_runs)
-    measured = summarise_screening(samples, result, {
-        "medicines": len(request.medicines), "therapies": len(therapies),
-        "rules": sum(len(therapy.rules) for therapy in therapies), "runs": options.screening_runs})
-    measured.figures["rules_per_therapy"] = {t.slug: len(t.rules) for t in therapies}
-    return measured
+    return measure_screen(parse_request(payload, therapy_slugs=list(compiled)),
+                          [content.rules for content in compiled.values()], load_vocabulary(),
+                          today=today, runs=options.screening_runs,
+                          service=lambda: run_screen(payload, today=today))
 
 
 def run_api(options: Any) -> Result:
     """``POST /api/v1/screen`` from gunicorn against nginx answering the same POST."""
-    binaries()  # skip before touching the database when a tool is missing
-    database = prepare(options)
-    body = request_body()
-    measured = compare_servers(Target(API_PATH, body, HEALTHZ), options, database.url)
-    measured.notes.append(f"Each request POSTs the same {len(body):,}-byte body (20 medicines, "
-                          "every therapy); nginx reads and drops it and sends gunicorn's answer.")
-    return measured
+    web.binaries()  # skip before touching the database when a tool is missing
+    database_url = prepare(options)
+    return web.compare(API_PATH, options, database_url, body=request_body())
 
 
 def _bundle(resources: list[dict[str, Any]], kind: str) -> dict[str, Any]:
@@ -180,14 +158,9 @@ def order_sign_request(medicines: Sequence[str] = SCREEN_MEDICINES) -> dict[str,
             "prefetch": {"medications": _bundle(active, "searchset"), **empty}}
 
 
-def screen_body(medicines: Sequence[str] = SCREEN_MEDICINES) -> bytes:
-    """The hook's question asked of ``POST /api/v1/screen``: these medicines, LDN at 4.5 mg."""
-    return compact({"therapies": [LDN_SLUG], "medicines": list(medicines), "dose_mg": LDN_DOSE_MG})
-
-
 def run_cds(options: Any) -> Result:
     """The hook call in process against its baselines, then over HTTP against nginx."""
-    database = prepare(options)
+    database_url = prepare(options)
     from django.test import Client
     from django.utils import timezone
 
@@ -211,8 +184,7 @@ def run_cds(options: Any) -> Result:
         "healthz": lambda: client.get(HEALTHZ),
     }, options.screening_runs)
     timings = {name: common.summarise_ms(values) for name, values in samples.items()}
-    cds_ms = timings["cds"]["median_ms"]
-    ratios = {name: ratio(cds_ms, timing["median_ms"]) for name, timing in timings.items()}
+    ratios = {name: ratio(timings["cds"]["median_ms"], t["median_ms"]) for name, t in timings.items()}
     measured = Result(
         {"medicines": len(SCREEN_MEDICINES), "request_bytes": len(body),
          "response_bytes": len(first.content), "runs": options.screening_runs,
@@ -221,20 +193,17 @@ def run_cds(options: Any) -> Result:
          "ratio_to_engine": ratios["cds_engine"], "ratio_to_healthz": ratios["healthz"]},
         [(f"CDS Hooks order-sign, 20 active medicines, in process, {options.screening_runs} runs",
           ("what", "median ms", "p95 ms", "CDS ÷ this"),
-          [(LABELS[name], f"{t['median_ms']:.2f}", f"{t['p95_ms']:.2f}", format_ratio(ratios[name]))
-           for name, t in timings.items()])],
-        [f"The answer has {len(cards)} cards ({', '.join(sorted({c['indicator'] for c in cards}))})"
-         "; the CDS Hooks specification asks for answers on the order of 500 ms. CDS ÷ api_screen "
-         "near 1: reading FHIR and writing cards cost little next to the screen itself."],
+          [timing_row(LABELS[name], t, ratios[name]) for name, t in timings.items()])],
+        [f"{len(cards)} cards ({', '.join(sorted({c['indicator'] for c in cards}))}); the CDS "
+         "Hooks specification asks for answers on the order of 500 ms."],
     )
     try:
-        http = compare_servers(Target(CDS_PATH, body, HEALTHZ), options, database.url,
-                               connections=CDS_CONNECTIONS)
+        http = web.compare(CDS_PATH, options, database_url, body=body, connections=CDS_CONNECTIONS)
     except common.Skipped as skipped:
         measured.notes.append(f"Over HTTP: not measured ({skipped})")
         return measured
     measured.figures["http"] = http.figures
     measured.tables += http.tables
-    measured.notes += [*http.notes, "Card uuids differ per answer; nginx sends the first answer's "
-                       "bytes (the same size)."]
+    measured.notes += [*http.notes, "Card uuids differ per answer; nginx sends the first "
+                       "answer's bytes (the same size)."]
     return measured

@@ -36,12 +36,11 @@ start = time.perf_counter()
 from carechoices.medicines import load_vocabulary
 imported = time.perf_counter()
 vocabulary = load_vocabulary() if sys.argv[1] == "load" else None
-loaded = time.perf_counter()
+figures = {"import_seconds": imported - start, "load_seconds": time.perf_counter() - imported}
 try:
-    status = open("/proc/self/status").read()
-except OSError:
-    status = ""
-figures = {"import_seconds": imported - start, "load_seconds": loaded - imported, "status": status}
+    figures["status"] = open("/proc/self/status").read()
+except OSError:  # no /proc: no memory figure
+    figures["status"] = ""
 if vocabulary is not None:
     from bench.vocabulary import time_lookups
     figures.update(time_lookups(vocabulary, int(sys.argv[2])))
@@ -74,11 +73,10 @@ def time_lookups(vocabulary: Any, rounds: int, entries: Sequence[str] = SAMPLE_E
 
 
 def measure(rounds: int = 20) -> dict[str, float]:
-    """Load, memory (without ``/proc``: none), latency and size figures of the vocabulary."""
+    """Load, memory, latency and size figures of the vocabulary."""
     baseline = run_child(["-c", _CHILD, "import"], timeout=300)
     loaded = run_child(["-c", _CHILD, "load", str(rounds)], timeout=300)
-    base_kib, loaded_kib = status_kib(baseline.pop("status"), "VmHWM"), status_kib(
-        loaded.pop("status"), "VmHWM")
+    base_kib, loaded_kib = (status_kib(child.pop("status"), "VmHWM") for child in (baseline, loaded))
     data = resources.files("carechoices.medicines").joinpath("data", "drug_index.json.gz")
     figures = {"index_file_bytes": float(len(data.read_bytes())),
                "baseline_import_seconds": baseline["import_seconds"], **loaded}
@@ -94,7 +92,7 @@ def run(options: Any) -> Result:
     rows = [(name, f"{value:,.0f}" if value.is_integer() or abs(value) >= 1000 else f"{value:.4g}")
             for name, value in figures.items()]
     return Result(figures, [("Medicine vocabulary (bench.vocabulary)", ("figure", "value"), rows)],
-                  ["Peak memory and lookups measured in fresh interpreters, against one that only "
+                  ["Peak memory and lookups in fresh interpreters, against one that only "
                    "imports the package."])
 
 

@@ -28,8 +28,7 @@ def test_the_baseline_interpreter_reports_its_own_peak_not_its_parents() -> None
     ballast[::4096] = b"x" * len(ballast[::4096])
     own_peak = status_kib(Path("/proc/self/status").read_text(), "VmHWM")
 
-    child = run_child(["-c", vocabulary._CHILD, "import"])
-    child_peak = status_kib(child["status"], "VmHWM")
+    child_peak = status_kib(run_child(["-c", vocabulary._CHILD, "import"])["status"], "VmHWM")
 
     assert own_peak is not None and child_peak is not None
     assert child_peak < own_peak - 150 * 1024
