@@ -217,10 +217,12 @@ def serve_static(folder: Path, path: str, page: bytes, body: bytes | None, optio
 
 
 def compare(path: str, options: Any, database_url: str, *, body: bytes | None = None,
-            connections: int | None = None, edge: bool = False, trivial: bool = False) -> Result:
+            connections: int | None = None, edge: bool = False, trivial: bool = False,
+            rounds: int = 1) -> Result:
     """``path`` (GET, or POST of ``body``) from gunicorn alone or, with ``edge``, through the
     stack (once the edge caches it, for a GET); against nginx serving the bytes it sent or,
-    with ``trivial``, ``GET /healthz`` from the same server. Figures, table and notes."""
+    with ``trivial``, ``GET /healthz`` from the same server, in ``rounds`` alternating pairs of
+    runs (the table shows the pair with the median requests/s ratio). Figures, table, notes."""
     wrk, name, other = binaries()["wrk"], "edge" if edge else "gunicorn", (
         "trivial view" if trivial else "nginx")
     method, connections = "POST" if body else "GET", connections or options.connections
@@ -234,10 +236,16 @@ def compare(path: str, options: Any, database_url: str, *, body: bytes | None = 
         if answer.status != 200 or (edge and not body and cache != "HIT"):
             raise RuntimeError(f"{name} answered {answer.status} (X-Cache-Status {cache}) for "
                                f"{path}: {answer.body[:300]!r}")
-        measured = load(wrk, base + path, options, connections=connections,
-                        script=post_script(folder, body))
-        baseline = (load(wrk, base + HEALTHZ, options, connections=connections) if trivial else
-                    serve_static(folder, path, answer.body, body, options, connections))
+        runs = []
+        for _ in range(rounds if trivial else 1):
+            runs.append((load(wrk, base + path, options, connections=connections,
+                              script=post_script(folder, body)),
+                         load(wrk, base + HEALTHZ, options, connections=connections) if trivial
+                         else serve_static(folder, path, answer.body, body, options, connections)))
+    round_ratios = [ratio(a.requests_per_s, b.requests_per_s) for a, b in runs]
+    measured, baseline = sorted(runs, key=lambda pair: ratio(pair[0].requests_per_s,
+                                                             pair[1].requests_per_s) or 0
+                                )[len(runs) // 2]
     pairs = {"p50": (measured.p50_ms, baseline.p50_ms), "p99": (measured.p99_ms, baseline.p99_ms),
              "requests_per_s": (measured.requests_per_s, baseline.requests_per_s)}
     ratios = {key: ratio(*pair) for key, pair in pairs.items()}
@@ -250,13 +258,17 @@ def compare(path: str, options: Any, database_url: str, *, body: bytes | None = 
     notes = [f"{len(answer.body):,} bytes; {options.workers} {'gthread' if edge else 'sync'} "
              f"gunicorn workers, {options.workers} nginx workers, {os.cpu_count()} CPUs shared "
              "with wrk."] + warnings({name: measured, other: baseline}, connections)
+    if len(runs) > 1:
+        notes.append(f"{len(runs)} rounds, each {name} then {other}; their requests/s ratios: "
+                     + ", ".join(common.format_ratio(r) for r in round_ratios)
+                     + "; the table shows the median round.")
     return Result(
         {"method": method, "path": path, "bytes": len(answer.body), "workers": options.workers,
          "request_bytes": len(body or b""), "edge_cache_ttl_s": served.cache_ttl_s,
          "load": {"threads": options.threads, "connections": connections,
                   "duration_s": options.duration, "timeout_s": TIMEOUT_S},
          "server": name, "against": other, "measured": measured.as_json(),
-         "baseline": baseline.as_json(), "ratios": ratios},
+         "baseline": baseline.as_json(), "ratios": ratios, "round_ratios": round_ratios},
         [(f"{method} {path} vs {against}, wrk -t{options.threads} -c{connections} "
           f"-d{options.duration}s", ("figure", name, other, f"{name} / {other}"), rows)], notes)
 

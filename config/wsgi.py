@@ -11,7 +11,21 @@ application = get_wsgi_application()
 # the first person to use the screen does not wait for it and workers share its memory.
 from carechoices.medicines import load_vocabulary  # noqa: E402
 
-load_vocabulary()
+load_vocabulary().prepare_suggestions()
+
+# And compile the live reviews' records (the screen's rules) once here, when the database is
+# reachable: otherwise every worker, and every worker gunicorn recycles (max_requests), made its
+# first screen wait about 300 ms for them. A worker still compiles again when content changes.
+from django.db import DatabaseError, connections  # noqa: E402
+
+from carechoices.therapies.compile import live_records  # noqa: E402
+
+try:
+    live_records()
+except DatabaseError:
+    pass  # not reachable, or not migrated yet: the workers compile at their first screen
+finally:
+    connections.close_all()  # no connection is shared with the forked workers
 
 # Then move everything loaded so far (Django, Wagtail, the vocabulary: ~280,000 objects) out of
 # the garbage collector's sight. They live as long as the process, and each full collection

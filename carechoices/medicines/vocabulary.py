@@ -832,6 +832,19 @@ class MedicineVocabulary:
             formulas=(),
         )
 
+    def prepare_suggestions(self) -> None:
+        """Build now what the first misspelling of a process would otherwise wait for.
+
+        The suggestion choices, every bitset of their index, the set of ingredients and
+        rapidfuzz: a few hundred milliseconds once. ``config/wsgi.py`` calls it before
+        gunicorn forks, so every worker, a recycled one too, starts with them (shared
+        memory). Nothing a person typed is involved.
+        """
+        self._all_ingredients()
+        self._suggestion_index().build_all()
+        from rapidfuzz import fuzz, process  # noqa: F401, PLC0415
+        from rapidfuzz.distance import OSA, Levenshtein  # noqa: F401, PLC0415
+
     def lookup_condition(self, text: str) -> ConditionMatch:
         """Resolve one condition entry to concept slugs (with their ancestors)."""
         if not isinstance(text, str):
