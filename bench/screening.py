@@ -104,7 +104,7 @@ def measure_screen(request: Any, therapies: Sequence[Any], vocabulary: Any, *, t
          "ratio_to_lookups": ratio(engine_ms, lookups_ms),
          "ratio_to_json_dumps": ratio(engine_ms, timings["json_dumps"]["median_ms"])},
         [(f"Screen: {len(request.medicines)} medicines × {len(therapies)} therapies ({rules} "
-          f"rules), {runs} runs of {len(samples['engine'])} calls",
+          f"rules), {len(samples['engine'])} timed calls of each, in {runs} round-robin rounds",
           ("what", "median ms", "p95 ms", "engine ÷ this"), rows)],
         ["Inputs: " + ", ".join(f"{count} {status}" for status, count in statuses.items())
          + f"; {findings} findings. engine ÷ lookups near 1: the vocabulary is the cost."],
