@@ -70,8 +70,10 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)  # committed tables the subprocess can read
+@pytest.mark.django_db  # not transactional: its flush would empty what the migrations created
 def test_workers_inherit_the_suggestion_index_and_the_compiled_records():
+    # The subprocess reads what the test database has committed: the migrations and the sample
+    # content (tests/conftest.py). Nothing is written.
     bitsets, rapidfuzz, generations, open_connections = map(int, probe(INHERITED, DATABASE_URL=database_url()))
     assert bitsets > 1_000
     assert rapidfuzz == 1
