@@ -251,6 +251,10 @@ class TherapyRules:
             object.__setattr__(self, "_hash", cached)
         return cached
 
+    def __getstate__(self) -> dict[str, object]:
+        # A string's hash differs between processes: a copy sent elsewhere works its own out.
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
 
 # --------------------------------------------------------------------------------------------
 # A person's request

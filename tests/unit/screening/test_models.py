@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import pytest
 
@@ -103,6 +104,8 @@ def test_therapy_rules_hash_like_their_fields_and_keep_the_hash_out_of_them() ->
     assert first == same and first != other
     assert {f.name for f in dataclasses.fields(first)} == set(dataclasses.asdict(first))
     assert "_hash" not in dataclasses.asdict(first) and "_hash" not in repr(first)
+    copied = pickle.loads(pickle.dumps(first))  # noqa: S301 - our own bytes; hashes differ per process
+    assert "_hash" not in copied.__dict__ and copied == first and hash(copied) == hash(first)
     unhashable = TherapyRules("low-dose-naltrexone", "LDN", [LDN_SURGERY])  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         hash(unhashable)
