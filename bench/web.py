@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +20,7 @@ from typing import Any, Final
 from bench import common
 from bench.common import HEALTHZ, Result, Skipped, ratio
 from deploy.processes import fetch, free_port, local_url, request, running, wait_until_serving
-from deploy.serve import AppConfig, Stack, serving
+from deploy.serve import AppConfig, Stack, find_binary, serving
 
 # wrk leaves requests slower than its timeout (2 s by default) out of the latency figures and
 # counts them as errors; a longer one keeps a slow server's p99 honest instead of censored.
@@ -121,9 +120,13 @@ def post_script(folder: Path, body: bytes | None) -> Path | None:
 
 def binaries() -> dict[str, str]:
     """nginx and wrk (nginx lives in /usr/sbin); Skipped, naming what is missing."""
-    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
-    found = {name: shutil.which(name, path=search) or "" for name in ("nginx", "wrk")}
-    if missing := [name for name, path in found.items() if not path]:
+    found, missing = {}, []
+    for name in ("nginx", "wrk"):
+        try:
+            found[name] = find_binary(name)
+        except FileNotFoundError:
+            missing.append(name)
+    if missing:
         raise Skipped(f"{' and '.join(missing)} not found; install with `make system-deps` (Debian "
                       "packages nginx-light and wrk). No HTTP figures were measured.")
     return found

@@ -11,6 +11,7 @@ import pytest
 
 from bench import web
 from bench.common import Skipped
+from deploy import serve
 from deploy.processes import fetch_response, free_port, local_url, running, wait_until_serving
 
 NGINX = shutil.which("nginx", path="/usr/sbin:/usr/bin")
@@ -94,7 +95,7 @@ def test_lua_string_reads_back_as_the_same_bytes_in_wrk(tmp_path: Path) -> None:
 
 
 def test_binaries_skip_naming_every_missing_tool(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web.shutil, "which", lambda name, path=None: None)
+    monkeypatch.setattr(serve.shutil, "which", lambda name, path=None: None)
 
     with pytest.raises(Skipped, match="nginx and wrk not found"):
         web.binaries()
