@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -210,9 +211,10 @@ def contract_response(data: dict[str, Any]) -> HttpResponse:
     The typed result (``ScreenResult.to_json``, ``PlanOutcome.json``) is the contract; the
     pydantic models declared as ``response`` document it in the OpenAPI document, and the tests
     hold every answer to them (extra keys forbidden), so it is not validated a second time here
-    -- on the screen that second pass cost more than the rules.
+    -- on the screen that second pass cost more than the rules. Written by orjson (UTF-8,
+    no spaces), about a tenth of ``json.dumps``'s time on a screen's answer (ADR 16).
     """
-    return HttpResponse(json.dumps(data, separators=(",", ":")), content_type="application/json")
+    return HttpResponse(orjson.dumps(data), content_type="application/json")
 
 
 def input_error(exc: InputError) -> Status:

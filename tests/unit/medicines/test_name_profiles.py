@@ -1,4 +1,5 @@
-"""``_name_profile``: how a known name resolves, kept per name; never a person's text."""
+"""``_name_profile`` and ``_plain_name_match``: how a known name resolves, kept per name;
+never a person's text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import functools
 import pytest
 
 from carechoices.medicines import MedicineVocabulary
+from carechoices.medicines.parsing import WORD, tokenise
 from carechoices.medicines.vocabulary import NAME_PROFILES_KEPT
 
 # The entry as typed, then entries that reach the same kept name with something more: a dose,
@@ -25,11 +27,16 @@ def answers(vocabulary: MedicineVocabulary, texts: list[str]) -> list[dict]:
     return [dataclasses.asdict(vocabulary.lookup_medicine(text)) for text in texts]
 
 
+def forget(vocabulary: MedicineVocabulary) -> None:
+    vocabulary._name_profile.cache_clear()
+    vocabulary._plain_name_match.cache_clear()
+
+
 def first_answers(vocabulary: MedicineVocabulary, texts: list[str]) -> list[dict]:
     """Each entry's answer with nothing kept before it."""
     found = []
     for text in texts:
-        vocabulary._name_profile.cache_clear()
+        forget(vocabulary)
         found.extend(answers(vocabulary, [text]))
     return found
 
@@ -38,7 +45,7 @@ def first_answers(vocabulary: MedicineVocabulary, texts: list[str]) -> list[dict
 def test_a_kept_name_answers_each_entry_as_a_first_lookup_does(vocabulary, family) -> None:
     texts = list(family)
     cold = first_answers(vocabulary, texts)
-    vocabulary._name_profile.cache_clear()
+    forget(vocabulary)
     # Every name kept, in both orders, so a profile kept with one entry's route, doses or
     # left-out words would show up in another entry's answer.
     warm, backwards = answers(vocabulary, texts), answers(vocabulary, texts[::-1])[::-1]
@@ -63,20 +70,59 @@ def test_only_the_vocabularys_own_names_are_kept(vocabulary, monkeypatch) -> Non
         asked.append(key)
         return vocabulary._resolve_name_profile(key)
 
+    def plain_spy(key: str):
+        asked.append(key)
+        return vocabulary._resolve_plain_name_match(key)
+
     monkeypatch.setattr(vocabulary, "_name_profile", functools.lru_cache(maxsize=8)(spy))
+    monkeypatch.setattr(vocabulary, "_plain_name_match", functools.lru_cache(maxsize=8)(plain_spy))
     typed = ["Synthroid 88 mcg every morning", "tramadoll", "metformin/zzzq", "my water pill",
-             "Tylenol Cold and Flu", "oxycodone/acetaminophen", "levothyroxine 50 mcg"]
+             "Tylenol Cold and Flu", "oxycodone/acetaminophen", "levothyroxine 50 mcg", "Zoloft",
+             "Ibuprofin", "PILL"]
     for text in typed:
         vocabulary.lookup_medicine(text)
     assert asked, "the exact names should have been kept"
     assert all(vocabulary._known_name(key) for key in asked), asked
-    assert not set(asked) & {text.casefold() for text in typed}  # no entry as typed
+    assert not set(asked) & {text.casefold() for text in typed if text != "Zoloft"}
+    assert "zoloft" in asked  # a one-word name is kept by its folded name, not as typed
     with pytest.raises(KeyError):
         vocabulary._resolve_name_profile("tramadoll")
 
 
 def test_at_most_a_bounded_number_of_names_is_kept(vocabulary) -> None:
-    assert vocabulary._name_profile.cache_info().maxsize == NAME_PROFILES_KEPT
-    for name in vocabulary._sorted_names[: NAME_PROFILES_KEPT + 10]:
-        vocabulary.lookup_medicine(name)
-    assert vocabulary._name_profile.cache_info().currsize == NAME_PROFILES_KEPT
+    forget(vocabulary)
+    kept = (vocabulary._name_profile, vocabulary._plain_name_match)
+    assert [cache.cache_info().maxsize for cache in kept] == [NAME_PROFILES_KEPT] * 2
+    for name in one_word_names(vocabulary)[: NAME_PROFILES_KEPT + 10]:
+        vocabulary.lookup_medicine(name)  # kept twice: its answer, and the profile under it
+    assert [cache.cache_info().currsize for cache in kept] == [NAME_PROFILES_KEPT] * 2
+
+
+def one_word_names(vocabulary: MedicineVocabulary) -> list[str]:
+    """Every name of the index and every curated alias that is one word as a person types it."""
+    names = sorted({*vocabulary._names, *vocabulary._aliases})
+    return [name for name in names if [(t.text, t.kind) for t in tokenise(name)] == [(name, WORD)]]
+
+
+def test_a_one_word_name_answers_as_the_full_lookup_does(vocabulary) -> None:
+    # The kept answer (with the entry put in) against the steps it stands for, for every such
+    # name: a kept answer that differed would change a screen without any test noticing.
+    names = one_word_names(vocabulary)
+    assert len(names) > 10_000
+    differ = []
+    for name in names:
+        typed = name.upper()
+        kept = vocabulary._resolve_plain_name_match(name).with_input(typed)
+        if kept != vocabulary._lookup_tokens(typed, tokenise(typed)) or kept.input != typed:
+            differ.append(name)
+    assert differ == []
+
+
+def test_a_kept_one_word_answer_is_never_shared_with_the_entry(vocabulary) -> None:
+    forget(vocabulary)
+    first, second = vocabulary.lookup_medicine("Ultram"), vocabulary.lookup_medicine("ULTRAM ")
+    assert (first.input, second.input) == ("Ultram", "ULTRAM ")
+    assert vocabulary._plain_name_match.cache_info().hits == 1  # the second used the first's
+    assert vocabulary._plain_name_match("ultram").input == ""  # the kept copy holds no entry
+    with pytest.raises(KeyError):
+        vocabulary._resolve_plain_name_match("tylenol with codeine")  # not one word
