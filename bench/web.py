@@ -199,7 +199,7 @@ def serve_static(folder: Path, path: str, page: bytes, body: bytes | None, optio
     """
     found, prefix = binaries(), folder / "static-nginx"
     page_file = prefix / "root" / path.strip("/") / ("" if body else "index.html")
-    page_file.parent.mkdir(parents=True)
+    page_file.parent.mkdir(parents=True, exist_ok=True)  # again in each round
     page_file.write_bytes(page)
     page_file.chmod(0o644)
     for parent in page_file.relative_to(folder).parents:
@@ -240,7 +240,7 @@ def compare(path: str, options: Any, database_url: str, *, body: bytes | None = 
             raise RuntimeError(f"{name} answered {answer.status} (X-Cache-Status {cache}) for "
                                f"{path}: {answer.body[:300]!r}")
         runs = []
-        for _ in range(rounds if trivial else 1):
+        for _ in range(rounds):
             runs.append((load(wrk, base + path, options, connections=connections,
                               script=post_script(folder, body)),
                          load(wrk, base + HEALTHZ, options, connections=connections) if trivial
