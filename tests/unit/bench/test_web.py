@@ -137,3 +137,19 @@ def test_nginx_answers_a_json_post_with_the_file_bytes_and_keeps_its_files_in_it
             assert {path.name for path in prefix.iterdir()} >= {"nginx.pid", "client_body", "root"}
 
     assert (status, content_type, body) == (200, "application/json; charset=utf-8", answer)
+
+
+def test_nginx_serves_a_page_again_from_the_same_folder_in_the_next_round(monkeypatch) -> None:
+    # compare() runs its baseline once per round, each time into the stack's scratch folder.
+    assert NGINX is not None
+    monkeypatch.setattr(web, "binaries", lambda: {"nginx": NGINX, "wrk": "wrk"})
+    loaded: list[str] = []
+    monkeypatch.setattr(web, "load", lambda wrk, url, options, **kwargs: loaded.append(url) or url)
+    options = type("Options", (), {"workers": 1})()
+    pages = [b"<p>first round</p>", "<p>second round, é</p>".encode()]
+    with tempfile.TemporaryDirectory(prefix="carechoices-bench-test-") as scratch:
+        folder = Path(scratch)
+        folder.chmod(0o755)
+        for page in pages:  # serve_static checks the bytes nginx sends before loading it
+            web.serve_static(folder, "/therapies/ldn/", page, None, options, connections=1)
+    assert len(loaded) == 2 and all(url.endswith("/therapies/ldn/") for url in loaded)
