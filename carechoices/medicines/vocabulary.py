@@ -810,7 +810,9 @@ class MedicineVocabulary:
         if len(tokens) == 1 and tokens[0].kind == WORD and self._known_name(tokens[0].text):
             # One word that is a name ("Ultram", "metformin"): what the steps below come to
             # for it is kept per name (the tests compare the two for every such name).
-            return self._plain_name_match(tokens[0].text).with_input(text)
+            kept = self._plain_name_match(tokens[0].text)
+            if kept is not None:
+                return kept.with_input(text)
         return self._lookup_tokens(text, tokens)
 
     def _lookup_tokens(self, text: str, tokens: Sequence[Token]) -> MedicineMatch:
@@ -1269,16 +1271,17 @@ class MedicineVocabulary:
             raise KeyError(key)
         return self._profile([self._with_variants(hit, ())])
 
-    def _resolve_plain_name_match(self, key: str) -> MedicineMatch:
+    def _resolve_plain_name_match(self, key: str) -> MedicineMatch | None:
         """The answer for an entry that is exactly the one-word name ``key``, input left blank.
 
         Kept by ``_plain_name_match`` like ``_name_profile``: only called with a known name
         (``_known_name``), so what it keeps is vocabulary data; ``with_input`` puts the
-        person's own text into a copy of it for each lookup.
+        person's own text into a copy of it for each lookup. None when ``key`` does not read
+        back as that one word (the lookup then takes the full steps).
         """
         tokens = tokenise(key)
         if [(t.text, t.kind) for t in tokens] != [(key, WORD)]:
-            raise KeyError(key)  # not one word: lookup_medicine never takes this path for it
+            return None
         return self._lookup_tokens("", tokens)
 
     def _profile(self, hits: Sequence[_SpanHit]) -> _Profile:

@@ -124,5 +124,10 @@ def test_a_kept_one_word_answer_is_never_shared_with_the_entry(vocabulary) -> No
     assert (first.input, second.input) == ("Ultram", "ULTRAM ")
     assert vocabulary._plain_name_match.cache_info().hits == 1  # the second used the first's
     assert vocabulary._plain_name_match("ultram").input == ""  # the kept copy holds no entry
-    with pytest.raises(KeyError):
-        vocabulary._resolve_plain_name_match("tylenol with codeine")  # not one word
+    assert vocabulary._resolve_plain_name_match("tylenol with codeine") is None  # not one word
+
+
+def test_a_name_that_does_not_read_back_as_one_word_takes_the_full_lookup(vocabulary, monkeypatch):
+    monkeypatch.setattr(vocabulary, "_plain_name_match", lambda key: None)
+    assert vocabulary.lookup_medicine("Zoloft") == vocabulary._lookup_tokens("Zoloft", tokenise("Zoloft"))
+    assert vocabulary.lookup_medicine("Zoloft").status == "recognised"
