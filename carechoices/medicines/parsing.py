@@ -390,7 +390,10 @@ def _mark_doses(tokens: list[Token]) -> list[Token]:
     for index in range(1, count):
         if kinds[index - 1] == DOSE and kinds[index] == WORD and texts[index] in UNIT_WORDS:
             kinds[index] = DOSE
-    return [Token(text, kind) for text, kind in zip(texts, kinds, strict=True)]
+    return [
+        token if token.kind == kind else Token(token.text, kind)
+        for token, kind in zip(tokens, kinds, strict=True)
+    ]
 
 
 def tokenise(text: str) -> list[Token]:
@@ -398,6 +401,19 @@ def tokenise(text: str) -> list[Token]:
 
     The caller is expected to have cut the text to :data:`MAX_INPUT_CHARS`.
     """
+    if text.isascii():
+        # ASCII letters, or words of them between spaces ("Ultram", "Tylenol with Codeine"):
+        # what the steps below come to for such an entry (the tests compare the two), without
+        # them. Anything else (a digit, a mark, a tab, a second space) takes the steps.
+        if text.isalpha():
+            return [Token(text.lower(), WORD)]
+        words = text.lower().split(" ")
+        if all(word.isalpha() for word in words):
+            return [Token(word, WORD) for word in words]
+    return _tokenise_steps(text)
+
+
+def _tokenise_steps(text: str) -> list[Token]:
     raw_tokens = _TOKEN_RE.findall(fold_text(text))
     return _mark_doses([_classify(raw) for raw in raw_tokens])
 

@@ -14,8 +14,8 @@ How: for each length, each character and each count ``k``, the names of that len
 at least ``k`` of the character are one Python integer used as a bitset (bit ``i`` is the
 ``i``-th name). A query's characters, counted with repeats, are its items: ``tramadoll``
 has ``t r a a m d o l l``. A name may miss at most ``len(query) - min_shared`` of the
-items; counting the misses for every name at once takes a few bitwise operations per item
-and allowed miss (one bitset per miss count, as in a bit-parallel counter). The bitsets of
+items; counting the misses for every name at once takes two bitwise operations per item and
+allowed miss (one bitset per miss count, as in a bit-parallel counter). The bitsets of
 one length and one character are built the first time a query needs them: all the names of
 that length joined into one byte string, the character's positions marked with 1, and one
 multiplication summing each name's bytes (a name is ``length`` bytes, each sum is at most
@@ -159,31 +159,29 @@ class _LengthClass:
     def _within(self, pairs: Sequence[tuple[int, int]], misses: int) -> int:
         """Bitset of the names missing at most ``misses`` of the items (a counter per name).
 
-        ``level[j]`` holds the names that missed exactly ``j`` items so far; an item moves
-        the names lacking it up one level, and those at the top level drop out.
+        ``over[j]`` holds the names that have missed more than ``j`` items so far: an item a
+        name lacks moves it up one level. Only the ``lack`` bitsets are needed, two bit
+        operations per item and level, and the answer is everyone not past ``misses``.
         """
         if misses == 1:
-            none, one = self.everyone, 0
-            for have, lack in pairs:
-                one = (one & have) | (none & lack)
-                none &= have
-            return none | one
+            over_0 = over_1 = 0
+            for _, lack in pairs:
+                over_1 |= over_0 & lack
+                over_0 |= lack
+            return self.everyone ^ over_1
         if misses == 2:
-            none, one, two = self.everyone, 0, 0
-            for have, lack in pairs:
-                two = (two & have) | (one & lack)
-                one = (one & have) | (none & lack)
-                none &= have
-            return none | one | two
-        level = [self.everyone] + [0] * misses
-        for have, lack in pairs:
+            over_0 = over_1 = over_2 = 0
+            for _, lack in pairs:
+                over_2 |= over_1 & lack
+                over_1 |= over_0 & lack
+                over_0 |= lack
+            return self.everyone ^ over_2
+        over = [0] * (misses + 1)
+        for _, lack in pairs:
             for j in range(misses, 0, -1):
-                level[j] = (level[j] & have) | (level[j - 1] & lack)
-            level[0] &= have
-        found = 0
-        for members in level:
-            found |= members
-        return found
+                over[j] |= over[j - 1] & lack
+            over[0] |= lack
+        return self.everyone ^ over[misses]
 
     def _names_in(self, found: int) -> list[str]:
         """The names whose bits are set (lowest bit first for a few, else highest first)."""

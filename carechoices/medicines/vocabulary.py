@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from carechoices.core.records import quick_init
 from carechoices.medicines.parsing import (
     BOUNDARY,
     CONNECTOR_WORDS,
@@ -366,6 +367,7 @@ class UndecidedClass:
     in the class's neighbourhood (``rule_class_signals.tsv``)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class MedicineMatch:
     """What a medicine entry resolved to, and how."""
@@ -431,6 +433,7 @@ class MedicineMatch:
         return match
 
 
+@quick_init
 @dataclass(frozen=True)
 class ConditionMatch:
     """What a condition entry resolved to, and how."""
@@ -450,6 +453,7 @@ class ConditionMatch:
     already among ``concepts``: a kidney transplant implies ``immunosuppressed``."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class _SpanHit:
     key: str
@@ -807,12 +811,19 @@ class MedicineVocabulary:
         tokens = tokenise(entry)
         if _describes_a_kind_of_medicine(tokens):
             return _unrecognised_medicine(text)
-        if len(tokens) == 1 and tokens[0].kind == WORD and self._known_name(tokens[0].text):
-            # One word that is a name ("Ultram", "metformin"): what the steps below come to
-            # for it is kept per name (the tests compare the two for every such name).
-            kept = self._plain_name_match(tokens[0].text)
-            if kept is not None:
-                return kept.with_input(text)
+        if all(token.kind == WORD for token in tokens):
+            key = tokens[0].text if len(tokens) == 1 else " ".join(t.text for t in tokens)
+            if self._known_name(key):
+                # The entry is a name's words and nothing else ("Ultram", "Tylenol with
+                # Codeine"): what the steps below come to for it is kept per name (the tests
+                # compare the two for every such name).
+                kept = self._plain_name_match(key)
+                if kept is not None:
+                    return kept.with_input(text)
+            elif len(tokens) == 1:
+                # One word that is no name ("tramadoll"): every whole-entry key and every span
+                # the steps below would try is that word, so only "did you mean" is left.
+                return self._suggested(text, tokens)
         return self._lookup_tokens(text, tokens)
 
     def _lookup_tokens(self, text: str, tokens: Sequence[Token]) -> MedicineMatch:
@@ -844,6 +855,10 @@ class MedicineVocabulary:
             left_out_words = [word for _, left_out in spans for word in left_out]
             unmatched = tuple(dict.fromkeys((*unmatched, *_unaccounted(left_out_words, hits))))
             return self._medicine_result(text, self._profile(hits), unmatched, tokens)
+        return self._suggested(text, tokens)
+
+    def _suggested(self, text: str, tokens: Sequence[Token]) -> MedicineMatch:
+        """The answer for an entry nothing in the index matched: suggestions, if any."""
         suggestions = self._suggest_medicines(tokens)
         return MedicineMatch(
             input=text,
@@ -1148,7 +1163,7 @@ class MedicineVocabulary:
         if not starting:
             return hit
         wanted = set(left_out)
-        variants = [key for key in starting if wanted and wanted <= set(key.split(" "))]
+        variants = [key for key in starting if wanted <= set(key.split(" "))] if wanted else []
         extra_keys = variants or ([] if self._is_substance_name(hit.key) else starting)
         if not extra_keys:
             return hit
@@ -1272,15 +1287,17 @@ class MedicineVocabulary:
         return self._profile([self._with_variants(hit, ())])
 
     def _resolve_plain_name_match(self, key: str) -> MedicineMatch | None:
-        """The answer for an entry that is exactly the one-word name ``key``, input left blank.
+        """The answer for an entry that is exactly the words of the name ``key``, input left
+        blank.
 
         Kept by ``_plain_name_match`` like ``_name_profile``: only called with a known name
         (``_known_name``), so what it keeps is vocabulary data; ``with_input`` puts the
-        person's own text into a copy of it for each lookup. None when ``key`` does not read
-        back as that one word (the lookup then takes the full steps).
+        person's own text into a copy of it for each lookup. A lookup reads only the entry's
+        tokens, so an entry whose tokens are the name's words gets the same answer. None when
+        ``key`` does not read back as its own words (the lookup then takes the full steps).
         """
         tokens = tokenise(key)
-        if [(t.text, t.kind) for t in tokens] != [(key, WORD)]:
+        if [(t.text, t.kind) for t in tokens] != [(word, WORD) for word in key.split(" ")]:
             return None
         return self._lookup_tokens("", tokens)
 

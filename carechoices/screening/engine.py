@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from carechoices.core.records import quick_init
 from carechoices.screening.models import (
     MATCH_STATUSES,
     PROCEDURE_TYPES,
@@ -91,6 +92,7 @@ class UnknownTherapy(ValueError):
         super().__init__(f"unknown therapy: {slug!r}")
 
 
+@quick_init
 @dataclass(frozen=True, order=True)
 class _Hit:
     """One input that satisfied one trigger; becomes a ``triggered_by`` entry."""
@@ -111,6 +113,7 @@ class _Hit:
         return (self.input, self.matched, self.via)
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Carrier:
     """A medicine entry that contains a given ingredient, with its strength when stated."""
@@ -217,8 +220,10 @@ def _trigger_key(trigger: Trigger) -> tuple[str, str]:
     return (trigger.kind, trigger.value.casefold())
 
 
-def _unique(items: Iterable[Any]) -> list[Any]:
+def _unique(items: Iterable[Any]) -> Sequence[Any]:
     """Items in the order given, each once (exact equality: what the person typed)."""
+    if isinstance(items, tuple) and len(items) < 2:
+        return items  # most of a medicine's classes, ingredients and implications: none or one
     return list(dict.fromkeys(items))
 
 

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
+from carechoices.core.records import quick_init
 from carechoices.screening.models import ReferenceInfo
 from carechoices.screening.wording import human_date
 
@@ -18,6 +19,7 @@ from carechoices.screening.wording import human_date
 VERDICTS: Final[tuple[str, ...]] = ("avoid", "caution", "info", "incomplete", "no-known-concerns")
 
 
+@quick_init
 @dataclass(frozen=True, order=True)
 class TriggeredBy:
     """What in the person's inputs made a finding fire, and how it was matched."""
@@ -30,6 +32,7 @@ class TriggeredBy:
         return {"input": self.input, "matched": self.matched, "via": self.via}
 
 
+@quick_init
 @dataclass(frozen=True)
 class WaitUntilCleared:
     """Do not start the therapy until a medicine has left the body (no source dates this).
@@ -53,6 +56,7 @@ class WaitUntilCleared:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class ProcedureStop:
     """Stop the therapy ``min_days``-``max_days`` before a dated procedure.
@@ -117,6 +121,7 @@ class ProcedureStop:
 FindingDates = WaitUntilCleared | ProcedureStop
 
 
+@quick_init
 @dataclass(frozen=True)
 class Finding:
     """One concern for one therapy, in lay (``summary``, ``action``) and professional words."""
@@ -146,6 +151,7 @@ class Finding:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class TherapyResult:
     """The verdict and findings for one therapy."""
@@ -164,6 +170,7 @@ class TherapyResult:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class InputReading:
     """How one entry was read: its status, the ingredients or concepts it means, suggestions.
@@ -204,6 +211,7 @@ class InputReading:
         return self.input
 
 
+@quick_init
 @dataclass(frozen=True)
 class DataSource:
     name: str
@@ -214,6 +222,7 @@ class DataSource:
         return {"name": self.name, "version": self.version, "date": self.date}
 
 
+@quick_init
 @dataclass(frozen=True)
 class ScreenResult:
     """Everything the screen found, for every selected therapy, and what it could not check."""

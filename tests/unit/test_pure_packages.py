@@ -18,6 +18,7 @@ FRAMEWORKS = ("django", "wagtail", "ninja")
 
 PURE_MODULES = {
     "screening engine": [
+        "carechoices.core.records",
         "carechoices.core.strict_json",
         "carechoices.screening",
         "carechoices.screening.engine",

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+import string
 
-from carechoices.medicines.parsing import DOSE, TAG, WORD, name_key, tokenise
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carechoices.medicines.parsing import (
+    DOSE,
+    TAG,
+    WORD,
+    Token,
+    _tokenise_steps,
+    name_key,
+    tokenise,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +80,31 @@ def test_tokenise_turns_control_characters_into_separators() -> None:
 
 def test_tokenise_drops_invisible_format_characters_inside_words() -> None:
     assert [t.text for t in tokenise("tra\u200bma\u00addol")] == ["tramadol"]
+
+
+
+ASCII = st.characters(min_codepoint=0, max_codepoint=127)
+
+
+@given(
+    st.text(alphabet=string.ascii_letters, min_size=1, max_size=30)
+    | st.text(alphabet=string.ascii_letters + " ", max_size=30)
+    | st.text(alphabet=string.ascii_letters + " \t0123456789/#.", max_size=30)
+    | st.text(alphabet=ASCII, max_size=30)
+)
+def test_ascii_tokenises_as_the_full_steps_do(text: str) -> None:
+    # tokenise takes a short cut for a word of ASCII letters; it must give what the steps give.
+    assert tokenise(text) == _tokenise_steps(text)
+
+
+@pytest.mark.parametrize("text", ["Ultram", "ZOLOFT", "no", "w", "number", "mg", "x"])
+def test_a_word_of_ascii_letters_is_one_word(text: str) -> None:
+    assert tokenise(text) == [Token(text.lower(), WORD)] == _tokenise_steps(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Tylenol with Codeine", "Robitussin DM", "water pill", "tylenol no", "w   x", " a b "]
+)
+def test_words_of_ascii_letters_are_those_words(text: str) -> None:
+    expected = [Token(word, WORD) for word in text.lower().split()]
+    assert tokenise(text) == expected == _tokenise_steps(text)

@@ -98,24 +98,47 @@ def test_at_most_a_bounded_number_of_names_is_kept(vocabulary) -> None:
     assert [cache.cache_info().currsize for cache in kept] == [NAME_PROFILES_KEPT] * 2
 
 
-def one_word_names(vocabulary: MedicineVocabulary) -> list[str]:
-    """Every name of the index and every curated alias that is one word as a person types it."""
+def plain_names(vocabulary: MedicineVocabulary) -> list[str]:
+    """Every name of the index and every curated alias that reads back as its own words."""
     names = sorted({*vocabulary._names, *vocabulary._aliases})
-    return [name for name in names if [(t.text, t.kind) for t in tokenise(name)] == [(name, WORD)]]
+    return [
+        name
+        for name in names
+        if [(t.text, t.kind) for t in tokenise(name)] == [(w, WORD) for w in name.split(" ")]
+    ]
 
 
-def test_a_one_word_name_answers_as_the_full_lookup_does(vocabulary) -> None:
+def one_word_names(vocabulary: MedicineVocabulary) -> list[str]:
+    return [name for name in plain_names(vocabulary) if " " not in name]
+
+
+def test_a_name_typed_as_its_words_answers_as_the_full_lookup_does(vocabulary) -> None:
     # The kept answer (with the entry put in) against the steps it stands for, for every such
     # name: a kept answer that differed would change a screen without any test noticing.
-    names = one_word_names(vocabulary)
-    assert len(names) > 10_000
+    names = plain_names(vocabulary)
+    assert len(names) > 40_000
+    assert sum(" " in name for name in names) > 20_000  # names of several words too
     differ = []
     for name in names:
-        typed = name.upper()
+        typed = name.upper().replace(" ", "  ")
         kept = vocabulary._resolve_plain_name_match(name).with_input(typed)
         if kept != vocabulary._lookup_tokens(typed, tokenise(typed)) or kept.input != typed:
             differ.append(name)
     assert differ == []
+
+
+def test_an_entry_of_a_names_words_uses_the_kept_answer(vocabulary) -> None:
+    forget(vocabulary)
+    first = vocabulary.lookup_medicine("Tylenol with Codeine")
+    second = vocabulary.lookup_medicine("TYLENOL  with codeine ")
+    assert vocabulary._plain_name_match.cache_info().hits == 1
+    assert (first.input, second.input) == ("Tylenol with Codeine", "TYLENOL  with codeine ")
+    assert dataclasses.replace(first, input="") == vocabulary._plain_name_match("tylenol with codeine")
+    # Anything more than the name's words takes the full lookup: a dose, a form, a second name.
+    for text in ("Tylenol with Codeine 300 mg", "Tylenol with Codeine tablet", "tylenol/codeine"):
+        before = vocabulary._plain_name_match.cache_info().hits
+        vocabulary.lookup_medicine(text)
+        assert vocabulary._plain_name_match.cache_info().hits == before, text
 
 
 def test_a_kept_one_word_answer_is_never_shared_with_the_entry(vocabulary) -> None:
@@ -124,10 +147,34 @@ def test_a_kept_one_word_answer_is_never_shared_with_the_entry(vocabulary) -> No
     assert (first.input, second.input) == ("Ultram", "ULTRAM ")
     assert vocabulary._plain_name_match.cache_info().hits == 1  # the second used the first's
     assert vocabulary._plain_name_match("ultram").input == ""  # the kept copy holds no entry
-    assert vocabulary._resolve_plain_name_match("tylenol with codeine") is None  # not one word
+    assert vocabulary._resolve_plain_name_match("tylenol with codeine").input == ""
 
 
 def test_a_name_that_does_not_read_back_as_one_word_takes_the_full_lookup(vocabulary, monkeypatch):
     monkeypatch.setattr(vocabulary, "_plain_name_match", lambda key: None)
     assert vocabulary.lookup_medicine("Zoloft") == vocabulary._lookup_tokens("Zoloft", tokenise("Zoloft"))
     assert vocabulary.lookup_medicine("Zoloft").status == "recognised"
+
+
+def test_one_word_that_is_no_name_answers_as_the_full_lookup_does(vocabulary) -> None:
+    # The short cut straight to "did you mean" against every step it leaves out, for
+    # misspellings made from the index's own names (a letter dropped, doubled, or swapped)
+    # and for words that are nothing like a medicine.
+    names = one_word_names(vocabulary)[::5]
+    typed = {"zzqx", "pill", "tablet", "and", "x", "mg", "hcl"}
+    for name in names:
+        if len(name) > 3:
+            typed.update({name[1:], name[:2] + name[1:], name[:1] + name[2] + name[1] + name[3:]})
+    words = [
+        text
+        for text in sorted(typed)
+        if [t.kind for t in tokenise(text)] == [WORD] and not vocabulary._known_name(tokenise(text)[0].text)
+    ]
+    assert len(words) > 3_000
+    differ = [
+        text
+        for text in words
+        if vocabulary.lookup_medicine(text) != vocabulary._lookup_tokens(text, tokenise(text))
+    ]
+    assert differ == []
+    assert any(vocabulary.lookup_medicine(text).suggestions for text in words)
