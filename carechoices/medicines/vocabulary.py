@@ -43,6 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from types import ModuleType
 
 from carechoices.core.records import quick_init
 from carechoices.medicines.parsing import (
@@ -882,8 +883,7 @@ class MedicineVocabulary:
         """
         self._all_ingredients()
         self._suggestion_index().build_all()
-        from rapidfuzz import fuzz, process  # noqa: F401, PLC0415
-        from rapidfuzz.distance import OSA, Levenshtein  # noqa: F401, PLC0415
+        _rapidfuzz()
 
     def lookup_condition(self, text: str) -> ConditionMatch:
         """Resolve one condition entry to concept slugs (with their ancestors)."""
@@ -1706,6 +1706,16 @@ def _shared_characters_by_length(length: int) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+@cache
+def _rapidfuzz() -> tuple[ModuleType, ModuleType, ModuleType, ModuleType]:
+    """rapidfuzz's modules, imported at the first miss (an import statement per call cost
+    about a microsecond each time)."""
+    from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed on a miss)
+    from rapidfuzz.distance import OSA, Levenshtein  # noqa: PLC0415
+
+    return fuzz, process, OSA, Levenshtein
+
+
 def _close_spellings(
     query: str,
     choices: Sequence[str],
@@ -1725,9 +1735,7 @@ def _close_spellings(
     the edit distance is never more than that, so the pass keeps every choice within that
     many edits (``longest_choice`` bounds ``len(choice)``), then applies both tests.
     """
-    from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed on a miss)
-    from rapidfuzz.distance import OSA, Levenshtein  # noqa: PLC0415
-
+    fuzz, process, OSA, Levenshtein = _rapidfuzz()
     length = len(query)
     edits = _max_edits(length)
     longest = longest_choice if longest_choice is not None else max(map(len, choices), default=0)
