@@ -1649,8 +1649,7 @@ def _most_indel_edits(length: int, other: int, min_ratio: float) -> int | None:
     ``length + other - 2 * LCS``), so it is read off two strings built with each possible
     longest common subsequence: exactly the arithmetic ``_close_spellings`` compares.
     """
-    from rapidfuzz import fuzz  # noqa: PLC0415  (only needed on a miss)
-
+    fuzz = _rapidfuzz()[0]
     most = None
     for indel in range(abs(length - other), length + other + 1, 2):
         common = (length + other - indel) // 2
