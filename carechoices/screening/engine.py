@@ -29,7 +29,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -142,28 +142,71 @@ class _Evidence:
         self.incomplete = True
 
 
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """Therapies' rules with what every screen of all of them needs, worked out once.
+
+    Made by :func:`prepare_rules`; the service keeps one per published content generation, so
+    a request does not walk every rule to learn which triggers matter.
+    """
+
+    therapies: tuple[TherapyRules, ...]
+    wanted: frozenset[tuple[str, str]]  # every trigger some rule uses, as _trigger_key gives it
+    active: frozenset[str]  # the therapies' own active ingredients, casefolded
+    source: tuple[tuple[str, str], ...]  # the rules' data-source entry (_rules_source_of)
+    slugs: frozenset[str]
+
+
+def prepare_rules(therapies: Sequence[TherapyRules]) -> RuleSet:
+    """A :class:`RuleSet` for ``therapies`` (in the order results are given); ValueError when a
+    therapy is given twice."""
+    therapies = tuple(therapies)
+    slugs = [therapy.slug for therapy in therapies]
+    if len(slugs) != len(set(slugs)):
+        raise ValueError("each therapy may be given only once")
+    return RuleSet(
+        therapies=therapies,
+        wanted=frozenset(_wanted(therapies)),
+        active=frozenset(_active(therapies)),
+        source=tuple(_rules_source_of(therapies).items()),
+        slugs=frozenset(slugs),
+    )
+
+
+def _wanted(therapies: Iterable[TherapyRules]) -> set[tuple[str, str]]:
+    return {
+        _trigger_key(trigger)
+        for therapy in therapies
+        for rule in therapy.rules
+        for trigger in rule.any_of + rule.all_of + rule.none_of
+    }
+
+
+def _active(therapies: Iterable[TherapyRules]) -> set[str]:
+    return {ingredient.casefold() for therapy in therapies for ingredient in therapy.active_ingredients}
+
+
 def screen(
     request: ScreenRequest,
-    therapies: Sequence[TherapyRules],
+    therapies: Sequence[TherapyRules] | RuleSet,
     vocabulary: Vocabulary,
     *,
     today: datetime.date,
 ) -> ScreenResult:
     """Screen a person's medicines, conditions and procedures against each therapy's rules.
 
-    ``therapies`` gives the order of the result; ``request.therapies`` (None = all) selects from
-    it. ``today`` is the day of the request in the person's time zone, passed in so dates are
-    reproducible. Raises ``UnknownTherapy`` when the request names a slug not in ``therapies``;
-    unknown medicines or conditions never raise.
+    ``therapies`` (rules, or a :class:`RuleSet` of them) gives the order of the result;
+    ``request.therapies`` (None = all) selects from it. ``today`` is the day of the request in
+    the person's time zone, passed in so dates are reproducible. Raises ``UnknownTherapy`` when
+    the request names a slug not in ``therapies``; unknown medicines or conditions never raise.
     """
-    selected = _select_therapies(request.therapies, therapies)
-    wanted = {
-        _trigger_key(trigger)
-        for therapy in selected
-        for rule in therapy.rules
-        for trigger in rule.any_of + rule.all_of + rule.none_of
-    }
-    active = {ingredient.casefold() for therapy in selected for ingredient in therapy.active_ingredients}
+    rule_set = therapies if isinstance(therapies, RuleSet) else prepare_rules(therapies)
+    if request.therapies is None:
+        selected = rule_set.therapies
+        wanted, active, source = rule_set.wanted, rule_set.active, dict(rule_set.source)
+    else:
+        selected = _select_therapies(request.therapies, rule_set)
+        wanted, active, source = _wanted(selected), _active(selected), _rules_source_of(selected)
     evidence = _gather_evidence(request, vocabulary, wanted, active)
     results = tuple(
         _screen_therapy(therapy, evidence, dose_mg=request.dose_mg, today=today)
@@ -173,7 +216,7 @@ def screen(
         DataSource(*(str(source.get(key, "")) for key in ("name", "version", "date")))
         for source in vocabulary.data_sources()
     ]
-    data_sources.append(DataSource(**_rules_source_of(tuple(selected))))
+    data_sources.append(DataSource(**source))
     for therapy in selected:
         if not therapy.rules_reviewed:
             evidence.not_checked.append(
@@ -194,20 +237,12 @@ def screen(
 # --------------------------------------------------------------------------------------------
 
 
-def _select_therapies(
-    requested: tuple[str, ...] | None, therapies: Sequence[TherapyRules]
-) -> list[TherapyRules]:
-    slugs = [therapy.slug for therapy in therapies]
-    if len(slugs) != len(set(slugs)):
-        raise ValueError("each therapy may be given only once")
-    if requested is None:
-        return list(therapies)
-    known = set(slugs)
+def _select_therapies(requested: tuple[str, ...], rule_set: RuleSet) -> tuple[TherapyRules, ...]:
     for slug in requested:
-        if slug not in known:
+        if slug not in rule_set.slugs:
             raise UnknownTherapy(slug)
     wanted = set(requested)
-    return [therapy for therapy in therapies if therapy.slug in wanted]
+    return tuple(therapy for therapy in rule_set.therapies if therapy.slug in wanted)
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,8 +271,8 @@ def _procedure_label(procedure: Procedure) -> str:
 def _gather_evidence(
     request: ScreenRequest,
     vocabulary: Vocabulary,
-    wanted: set[tuple[str, str]],
-    active: set[str],
+    wanted: Set[tuple[str, str]],
+    active: Set[str],
 ) -> _Evidence:
     """Look every distinct input up once; keep only hits for triggers some rule uses."""
     evidence = _Evidence(
@@ -253,8 +288,8 @@ def _gather_evidence(
 def _read_medicines(
     medicines: Iterable[str],
     vocabulary: Vocabulary,
-    wanted: set[tuple[str, str]],
-    active: set[str],
+    wanted: Set[tuple[str, str]],
+    active: Set[str],
     evidence: _Evidence,
 ) -> None:
     ingredient_classes = _IngredientClasses(vocabulary)
@@ -323,7 +358,7 @@ def _read_medicines(
 def _read_conditions(
     conditions: Iterable[str],
     vocabulary: Vocabulary,
-    wanted: set[tuple[str, str]],
+    wanted: Set[tuple[str, str]],
     evidence: _Evidence,
 ) -> None:
     for text in _unique(conditions):
@@ -366,7 +401,7 @@ def _read_conditions(
 
 
 def _read_procedures(
-    procedures: Iterable[Procedure], wanted: set[tuple[str, str]], evidence: _Evidence
+    procedures: Iterable[Procedure], wanted: Set[tuple[str, str]], evidence: _Evidence
 ) -> None:
     for procedure in _unique(procedures):
         label = _procedure_label(procedure)

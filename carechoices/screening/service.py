@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from carechoices.medicines import load_vocabulary
 from carechoices.screening.content import TherapyContent, live_therapies
-from carechoices.screening.engine import screen
+from carechoices.screening.engine import RuleSet, prepare_rules, screen
 from carechoices.screening.limits import InputError, parse_request, today_in
 from carechoices.screening.models import ScreenRequest
 from carechoices.screening.results import ScreenResult
@@ -44,11 +44,24 @@ def screen_request(
     if therapies is None:
         therapies = live_therapies()
     return screen(
-        request,
-        [content.rules for content in therapies.values()],
-        load_vocabulary(),
-        today=today or today_in(request.time_zone),
+        request, _rule_set(therapies), load_vocabulary(), today=today or today_in(request.time_zone)
     )
+
+
+#: The live reviews last screened against and their rules, prepared: ``live_therapies()``
+#: gives the same mapping until the content changes, so its rules are prepared once per
+#: generation. Only rules are kept here, never anything a person entered.
+_prepared: tuple[dict[str, TherapyContent], RuleSet] | None = None
+
+
+def _rule_set(therapies: dict[str, TherapyContent]) -> RuleSet:
+    global _prepared
+    kept = _prepared  # one read: another thread may replace it meanwhile
+    if kept is not None and kept[0] is therapies:
+        return kept[1]
+    rule_set = prepare_rules([content.rules for content in therapies.values()])
+    _prepared = (therapies, rule_set)
+    return rule_set
 
 
 __all__ = ["InputError", "run_screen", "screen_request"]
