@@ -30,38 +30,63 @@ _request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("content_
 def read() -> int:
     """The generation in the database now (one primary-key query); 0 before any change.
 
-    Every request that reads content asks this first, so it is one prepared statement on a
-    cursor rather than a queryset: the ORM's compiling costs more than the query (the same
-    database the ORM would route the read to; the query still counts and still raises
-    ``OperationalError`` when the database is down).
+    Every request that reads content asks this first, so it is one statement rather than a
+    queryset: the ORM's compiling costs more than the query. It goes to the database the ORM
+    would route the read to, and raises Django's ``OperationalError`` when that is down.
+    Where queries are being logged or wrapped (``assertNumQueries``, ``DEBUG``,
+    ``execute_wrapper``) it runs through Django's cursor, so it counts; otherwise straight on
+    the connection's DB-API cursor (:func:`execute_direct`), which costs a third as much: a
+    request's first query finds Django's cursor code out of the CPU caches.
     """
     from django.db import connections, router
 
     from .models import PublishedContentState
 
     connection = connections[router.db_for_read(PublishedContentState)]
-    with connection.cursor() as cursor:
-        cursor.execute(_read_sql(connection), [STATE_ID])
-        row = cursor.fetchone()
+    if connection.queries_logged or connection.execute_wrappers:
+        with connection.cursor() as cursor:
+            cursor.execute(_read_sql(connection), [STATE_ID])
+            row = cursor.fetchone()
+    else:
+        row = execute_direct(connection, _read_sql(connection, direct=True), (STATE_ID,))
     return (row[0] if row else 0) or 0
 
 
-_sql: dict[str, str] = {}
+def execute_direct(connection, sql: str, params: tuple) -> tuple | None:
+    """One row of ``sql`` on the DB-API connection under ``connection`` (Django's), with what
+    Django's cursor would do first (health check, connect, refuse a broken transaction) and its
+    errors turned into Django's."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
 
 
-def _read_sql(connection) -> str:
-    vendor = connection.vendor
-    if vendor not in _sql:
+_sql: dict[tuple[str, bool], str] = {}
+
+
+def _read_sql(connection, *, direct: bool = False) -> str:
+    """The statement in Django's placeholder style or, ``direct``, in the driver's own."""
+    key = (connection.vendor, direct)
+    if key not in _sql:
         from .models import PublishedContentState
 
         meta = PublishedContentState._meta
         quote = connection.ops.quote_name
+        # SQLite's driver takes "?", psycopg "%s" as Django does.
+        placeholder = "?" if direct and connection.vendor == "sqlite" else "%s"
         # Names from the model's own metadata, quoted by the backend; the id is a parameter.
-        _sql[vendor] = (
+        _sql[key] = (
             f"SELECT {quote(meta.get_field('generation').column)} FROM {quote(meta.db_table)} "  # noqa: S608
-            f"WHERE {quote(meta.pk.column)} = %s"
+            f"WHERE {quote(meta.pk.column)} = {placeholder}"
         )
-    return _sql[vendor]
+    return _sql[key]
 
 
 def current() -> int:

@@ -1,7 +1,8 @@
 """With the database down: stored pages still served, every API 503 JSON, pages a friendly 503.
 
-The outage is simulated below Django's ORM: every statement sent through a cursor fails the way
-a refused connection does (``OperationalError``), on SQLite and PostgreSQL alike. Ending the
+The outage is simulated below Django's ORM: every statement sent through a cursor (Django's, or
+the content generation's direct one) fails the way a refused connection does
+(``OperationalError``), on SQLite and PostgreSQL alike. Ending the
 simulation is the database coming back; nothing is restarted.
 """
 
@@ -27,9 +28,11 @@ def database_down():
     def refuse(*_args, **_kwargs):
         raise OperationalError("connection refused (simulated outage)")
 
+    # Every statement: through Django's cursor, and the content generation's direct read.
     with (
         mock.patch("django.db.backends.utils.CursorWrapper.execute", refuse),
         mock.patch("django.db.backends.utils.CursorWrapper.executemany", refuse),
+        mock.patch("carechoices.editorial.generation.execute_direct", refuse),
     ):
         yield
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from carechoices.screening.engine import DISCLAIMER, UnknownTherapy, screen
+from carechoices.screening.engine import DISCLAIMER, UnknownTherapy, prepare_rules, screen
 from carechoices.screening.models import (
     Procedure,
     ReferenceInfo,
@@ -85,6 +85,33 @@ def test_screen_unknown_therapy_slug_raises_unknown_therapy() -> None:
 def test_screen_same_therapy_given_twice_raises_value_error() -> None:
     with pytest.raises(ValueError, match="only once"):
         screen(ScreenRequest(), (LDN, LDN), FakeVocabulary(), today=TODAY)
+
+
+def test_prepared_rules_refuse_a_therapy_given_twice_and_an_unknown_slug() -> None:
+    with pytest.raises(ValueError, match="only once"):
+        prepare_rules((LDN, LDN))
+    prepared = prepare_rules(ALL_THERAPIES)
+
+    with pytest.raises(UnknownTherapy) as raised:
+        screen(ScreenRequest(therapies=("no-such-therapy",)), prepared, FakeVocabulary(), today=TODAY)
+
+    assert raised.value.slug == "no-such-therapy"
+
+
+def test_prepared_rules_hold_every_trigger_and_active_ingredient_of_their_therapies() -> None:
+    prepared = prepare_rules(ALL_THERAPIES)
+
+    triggers = {
+        (trigger.kind, trigger.value.casefold())
+        for therapy in ALL_THERAPIES
+        for rule in therapy.rules
+        for trigger in (*rule.any_of, *rule.all_of, *rule.none_of)
+    }
+    assert prepared.wanted == triggers
+    assert prepared.active == {i.casefold() for t in ALL_THERAPIES for i in t.active_ingredients}
+    assert prepared.therapies == tuple(ALL_THERAPIES)
+    sources = screen(ScreenRequest(), prepared, FakeVocabulary(), today=TODAY).data_sources
+    assert sources == screen(ScreenRequest(), ALL_THERAPIES, FakeVocabulary(), today=TODAY).data_sources
 
 
 def test_screen_duplicate_requested_slug_lists_therapy_once() -> None:

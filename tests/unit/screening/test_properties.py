@@ -5,7 +5,8 @@
 * duplicates never duplicate findings;
 * monotonic verdicts: adding an input never lowers a therapy's verdict in the rank
   avoid > caution > incomplete > info > no-known-concerns (models.VERDICT_RANK);
-* an unknown input never raises and never leaves any therapy at no-known-concerns.
+* an unknown input never raises and never leaves any therapy at no-known-concerns;
+* rules prepared once (``prepare_rules``) give exactly the answer of the rules themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carechoices.screening.engine import screen
+from carechoices.screening.engine import prepare_rules, screen
 from carechoices.screening.models import VERDICT_RANK, Procedure, ScreenRequest
 
 from .contract import check_contract
@@ -178,3 +179,27 @@ def test_screen_undecided_ingredient_never_gives_no_known_concerns(request: Scre
 
     assert "no-known-concerns" not in {entry["verdict"] for entry in result["therapies"]}
     assert any("difenoxin" in note for note in result["coverage"]["unrecognised"])
+
+
+PREPARED = prepare_rules(ALL_THERAPIES)
+slug_selections = st.none() | st.lists(
+    st.sampled_from([therapy.slug for therapy in ALL_THERAPIES]), min_size=1, max_size=4
+).map(tuple)
+
+
+@FAST
+@given(request=requests, selected=slug_selections)
+def test_prepared_rules_answer_exactly_as_the_rules(
+    request: ScreenRequest, selected: tuple[str, ...] | None
+) -> None:
+    asked = ScreenRequest(
+        medicines=request.medicines,
+        conditions=request.conditions,
+        procedures=request.procedures,
+        dose_mg=request.dose_mg,
+        therapies=selected,
+    )
+
+    prepared = screen(asked, PREPARED, FakeVocabulary(), today=TODAY).to_json()
+
+    assert prepared == screen(asked, ALL_THERAPIES, FakeVocabulary(), today=TODAY).to_json()
