@@ -4,7 +4,7 @@ The Django adapter (apps, views, forms) lives beside these modules and only turn
 content into ``TherapyRules`` and results into pages, API responses and cards.
 """
 
-from carechoices.screening.engine import DISCLAIMER, UnknownTherapy, screen
+from carechoices.screening.engine import DISCLAIMER, RuleSet, UnknownTherapy, prepare_rules, screen
 from carechoices.screening.limits import InputError, parse_request
 from carechoices.screening.models import (
     VERDICT_RANK,
@@ -29,6 +29,7 @@ __all__ = [
     "Procedure",
     "ReferenceInfo",
     "Rule",
+    "RuleSet",
     "ScreenRequest",
     "TherapyRules",
     "Timing",
@@ -36,5 +37,6 @@ __all__ = [
     "UnknownTherapy",
     "Vocabulary",
     "parse_request",
+    "prepare_rules",
     "screen",
 ]
