@@ -110,8 +110,10 @@ def test_prepared_rules_hold_every_trigger_and_active_ingredient_of_their_therap
     assert prepared.wanted == triggers
     assert prepared.active == {i.casefold() for t in ALL_THERAPIES for i in t.active_ingredients}
     assert prepared.therapies == tuple(ALL_THERAPIES)
-    sources = screen(ScreenRequest(), prepared, FakeVocabulary(), today=TODAY).data_sources
-    assert sources == screen(ScreenRequest(), ALL_THERAPIES, FakeVocabulary(), today=TODAY).data_sources
+    every_slug = ScreenRequest(therapies=tuple(t.slug for t in ALL_THERAPIES))  # not prepared
+    rules_source = screen(every_slug, prepared, FakeVocabulary(), today=TODAY).data_sources[-1]
+    assert dict(prepared.source) == dataclasses.asdict(rules_source)
+    assert rules_source.name == "CareChoices rules" and len(rules_source.version) == 12
 
 
 def test_screen_duplicate_requested_slug_lists_therapy_once() -> None:
