@@ -49,9 +49,12 @@ _FEW_BITS = 14
 #: ``_MARK[c]`` maps the byte ``c`` to 1 and every other byte to 0.
 _MARK = tuple(bytes(1 if value == code else 0 for value in range(256)) for code in range(128))
 
-#: The bitsets of one character in one length class: ``(have, lack)`` for each count
-#: ``k = 1, 2, ...``: the names with at least ``k`` of it, and the others.
-_Bits = tuple[tuple[int, int], ...]
+#: The bitsets of one character in one length class, ``(haves, lacks)``: for each count
+#: ``k = 1, 2, ...``, the names with at least ``k`` of it, and the others. Kept as two
+#: tuples, because a query with misses to spare reads only the lacks and one with none only
+#: the have of each character's count.
+_Bits = tuple[tuple[int, ...], tuple[int, ...]]
+_NONE: _Bits = ((), ())
 
 
 class _LengthClass:
@@ -85,7 +88,7 @@ class _LengthClass:
             if self._chars is None:
                 self._prepare()
             if char not in self._chars:  # type: ignore[operator]
-                return ()  # not cached: a query may hold any character at all
+                return _NONE  # not cached: a query may hold any character at all
             # Building twice in two threads would give the same value; the lock only saves
             # the work.
             with self._lock:
@@ -98,14 +101,13 @@ class _LengthClass:
     def _build(self, char: str) -> _Bits:
         # int(..., 2) reads the first digit as the highest bit: reverse, so name i is bit i.
         backwards = self._counts(char)[::-1]
-        bits: list[tuple[int, int]] = []
+        haves: list[int] = []
         for k in range(1, len(_AT_LEAST)):
             digits = backwards.translate(_AT_LEAST[k])
             if b"1" not in digits:
                 break
-            have = int(digits, 2)
-            bits.append((have, self.everyone ^ have))
-        return tuple(bits)
+            haves.append(int(digits, 2))
+        return tuple(haves), tuple(self.everyone ^ have for have in haves)
 
     def _prepare(self) -> None:
         with self._lock:
@@ -133,52 +135,55 @@ class _LengthClass:
         pairs, so "tramadoll" is ``t r a m d o l`` with ``a`` and ``l`` counted twice."""
         if misses < 0:
             return []
-        by_char = self._by_char
-        nothing = (0, self.everyone)
-        pairs: list[tuple[int, int]] = []
-        for char, count in items:
-            bits = by_char.get(char)
-            if bits is None:
-                bits = self.bits(char)
-            if count <= len(bits):
-                pairs.extend(bits[:count])
-            else:
-                pairs.extend(bits)
-                pairs.extend([nothing] * (count - len(bits)))
-        if misses >= len(pairs):
-            return list(self.names)
+        by_char, everyone = self._by_char, self.everyone
         if misses == 0:
-            found = self.everyone
-            for have, _ in pairs:
-                found &= have
+            # Every item held: for each character, the names with at least its count (the
+            # names with more of it are among them).
+            found = everyone
+            for char, count in items:
+                haves = (by_char.get(char) or self.bits(char))[0]
+                if count > len(haves):
+                    return []
+                found &= haves[count - 1]
                 if not found:
                     return []
-        else:
-            found = self._within(pairs, misses)
-        return self._names_in(found)
+            return self._names_in(found)
+        lacks: list[int] = []
+        for char, count in items:
+            lacking = (by_char.get(char) or self.bits(char))[1]
+            if count == 1 and lacking:
+                lacks.append(lacking[0])
+            elif count <= len(lacking):
+                lacks.extend(lacking[:count])
+            else:  # more of it than any name holds: those items every name lacks
+                lacks.extend(lacking)
+                lacks.extend([everyone] * (count - len(lacking)))
+        if misses >= len(lacks):
+            return list(self.names)
+        return self._names_in(self._within(lacks, misses))
 
-    def _within(self, pairs: Sequence[tuple[int, int]], misses: int) -> int:
+    def _within(self, lacks: Sequence[int], misses: int) -> int:
         """Bitset of the names missing at most ``misses`` of the items (a counter per name).
 
-        ``over[j]`` holds the names that have missed more than ``j`` items so far: an item a
-        name lacks moves it up one level. Only the ``lack`` bitsets are needed, two bit
-        operations per item and level, and the answer is everyone not past ``misses``.
+        ``lacks`` holds, per item, the names that lack it. ``over[j]`` holds the names that
+        have missed more than ``j`` items so far: an item a name lacks moves it up one level,
+        two bit operations per item and level, and the answer is everyone not past ``misses``.
         """
         if misses == 1:
             over_0 = over_1 = 0
-            for _, lack in pairs:
+            for lack in lacks:
                 over_1 |= over_0 & lack
                 over_0 |= lack
             return self.everyone ^ over_1
         if misses == 2:
             over_0 = over_1 = over_2 = 0
-            for _, lack in pairs:
+            for lack in lacks:
                 over_2 |= over_1 & lack
                 over_1 |= over_0 & lack
                 over_0 |= lack
             return self.everyone ^ over_2
         over = [0] * (misses + 1)
-        for _, lack in pairs:
+        for lack in lacks:
             for j in range(misses, 0, -1):
                 over[j] |= over[j - 1] & lack
             over[0] |= lack
@@ -213,7 +218,7 @@ class _LengthClass:
             self.bits(char)
 
     def bitset_count(self) -> int:
-        return sum(len(bits) for bits in self._by_char.values())
+        return sum(len(haves) for haves, _ in self._by_char.values())
 
 
 class CharacterCountIndex:
@@ -251,5 +256,5 @@ class CharacterCountIndex:
             names.build_all()
 
     def bitset_count(self) -> int:
-        """How many bitsets are built so far (each ``(have, lack)`` pair counts once)."""
+        """How many bitsets are built so far (a count's have and its lack count once)."""
         return sum(names.bitset_count() for names in self._classes.values())

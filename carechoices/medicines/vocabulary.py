@@ -804,14 +804,25 @@ class MedicineVocabulary:
 
     def lookup_medicine(self, text: str) -> MedicineMatch:
         """Resolve one medicine entry (brand, generic, combination, misspelling)."""
+        match, kept = self.lookup_medicine_kept(text)
+        return kept.with_input(text) if kept is not None else match  # type: ignore[return-value]
+
+    def lookup_medicine_kept(self, text: str) -> tuple[MedicineMatch | None, MedicineMatch | None]:
+        """``lookup_medicine``'s answer as ``(answer, None)``, or ``(None, kept)`` when the entry
+        is exactly the words of a known name: ``kept`` is the answer kept for that name, input
+        left blank, the same object for as long as it is kept.
+
+        The screen works out what a kept answer means for its rules once per name rather than
+        per entry (``screening.engine``); ``kept.with_input(text)`` is the answer itself.
+        """
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         entry = text.strip()
         if not entry or len(entry) > MAX_INPUT_CHARS:
-            return _unrecognised_medicine(text)
+            return _unrecognised_medicine(text), None
         tokens = tokenise(entry)
         if _describes_a_kind_of_medicine(tokens):
-            return _unrecognised_medicine(text)
+            return _unrecognised_medicine(text), None
         if all(token.kind == WORD for token in tokens):
             key = tokens[0].text if len(tokens) == 1 else " ".join(t.text for t in tokens)
             if self._known_name(key):
@@ -820,12 +831,12 @@ class MedicineVocabulary:
                 # compare the two for every such name).
                 kept = self._plain_name_match(key)
                 if kept is not None:
-                    return kept.with_input(text)
+                    return None, kept
             elif len(tokens) == 1:
                 # One word that is no name ("tramadoll"): every whole-entry key and every span
                 # the steps below would try is that word, so only "did you mean" is left.
-                return self._suggested(text, tokens)
-        return self._lookup_tokens(text, tokens)
+                return self._suggested(text, tokens), None
+        return self._lookup_tokens(text, tokens), None
 
     def _lookup_tokens(self, text: str, tokens: Sequence[Token]) -> MedicineMatch:
         """``lookup_medicine`` once the entry is tokenised and is not a kind of medicine."""

@@ -155,6 +155,19 @@ class RuleSet:
     active: frozenset[str]  # the therapies' own active ingredients, casefolded
     source: tuple[tuple[str, str], ...]  # the rules' data-source entry (_rules_source_of)
     slugs: frozenset[str]
+    #: What each kept vocabulary answer means for these rules (:class:`_Reading`), by the
+    #: vocabulary that keeps it: vocabulary data and rules only, never an entry's text.
+    _readings: dict[int, tuple[object, dict[int, tuple[object, _Reading]]]] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
+
+    def readings_for(self, owner: object) -> dict[int, tuple[object, _Reading]]:
+        """The readings kept for answers kept by ``owner`` (a vocabulary), by answer identity."""
+        kept = self._readings.get(id(owner))
+        if kept is None or kept[0] is not owner:
+            kept = (owner, {})
+            self._readings[id(owner)] = kept
+        return kept[1]
 
 
 def prepare_rules(therapies: Sequence[TherapyRules]) -> RuleSet:
@@ -204,10 +217,12 @@ def screen(
     if request.therapies is None:
         selected = rule_set.therapies
         wanted, active, source = rule_set.wanted, rule_set.active, dict(rule_set.source)
+        kept_for: RuleSet | None = rule_set
     else:
         selected = _select_therapies(request.therapies, rule_set)
         wanted, active, source = _wanted(selected), _active(selected), _rules_source_of(selected)
-    evidence = _gather_evidence(request, vocabulary, wanted, active)
+        kept_for = None  # readings are kept for the rule set's own triggers only
+    evidence = _gather_evidence(request, vocabulary, wanted, active, kept_for)
     results = tuple(
         _screen_therapy(therapy, evidence, dose_mg=request.dose_mg, today=today)
         for therapy in selected
@@ -273,16 +288,42 @@ def _gather_evidence(
     vocabulary: Vocabulary,
     wanted: Set[tuple[str, str]],
     active: Set[str],
+    rule_set: RuleSet | None = None,
 ) -> _Evidence:
     """Look every distinct input up once; keep only hits for triggers some rule uses."""
     evidence = _Evidence(
         inputs=[], not_checked=[], incomplete=False, hits=defaultdict(list), carriers={}
     )
-    _read_medicines(request.medicines, vocabulary, wanted, active, evidence)
+    _read_medicines(request.medicines, vocabulary, wanted, active, evidence, rule_set)
     _read_conditions(request.conditions, vocabulary, wanted, evidence)
     _read_procedures(request.procedures, wanted, evidence)
     evidence.hits = dict(evidence.hits)  # later lookups of absent keys must not add entries
     return evidence
+
+
+#: Readings kept per rule set and vocabulary; past this many (a rare vocabulary churn), the
+#: kept ones are dropped and worked out again.
+READINGS_KEPT: Final = 4096
+
+
+@quick_init
+@dataclass(frozen=True)
+class _Reading:
+    """What one medicine answer contributes to the evidence, apart from the entry's own text.
+
+    ``notes`` are the not-checked notes as the text around the entry (before, after); ``hits``
+    are ``(trigger key, via, rank)``; ``carriers`` are ``(casefolded ingredient, strength)``.
+    """
+
+    status: str
+    screened: bool
+    suggestions: tuple[str, ...]
+    ingredients: tuple[str, ...]
+    matched: str
+    via: str
+    notes: tuple[tuple[str, str], ...]
+    hits: tuple[tuple[tuple[str, str], str, int], ...]
+    carriers: tuple[tuple[str, float | None], ...]
 
 
 def _read_medicines(
@@ -291,68 +332,120 @@ def _read_medicines(
     wanted: Set[tuple[str, str]],
     active: Set[str],
     evidence: _Evidence,
+    rule_set: RuleSet | None = None,
 ) -> None:
+    """Each entry's answer, as evidence. With ``rule_set`` (whose ``wanted`` and ``active``
+    these are), an answer the vocabulary keeps for a known name is read for the rules once
+    and kept beside them (:meth:`RuleSet.readings_for`), so an entry of it costs only its
+    own text; any other answer is read afresh, by the same :func:`_medicine_reading`."""
     ingredient_classes = _IngredientClasses(vocabulary)
+    lookup_kept = getattr(vocabulary, "lookup_medicine_kept", None) if rule_set else None
+    owner = getattr(lookup_kept, "__self__", None)
+    readings = rule_set.readings_for(owner) if rule_set and owner is not None else None
     for text in _unique(medicines):
-        match = vocabulary.lookup_medicine(text)
-        # Fail closed: a status the engine does not know counts as not recognised.
-        status = match.status if match.status in MATCH_STATUSES else "unrecognised"
-        screened = status in SCREENED_STATUSES
-        notes: list[str] = []
-        if not screened:
-            evidence.inputs.append(
-                InputReading(text, "medicine", status, (), tuple(match.suggestions))
-            )
-            evidence.mark_not_checked(text)
-            continue
-        if not match.ingredients:
-            notes.append(f"'{text}' was recognised but has no ingredient list")
-        for ingredient in match.unclassified:
-            notes.append(f"ingredient {ingredient} (in '{text}') is not classified")
-        for undecided in getattr(match, "undecided", ()):
-            notes.append(
-                f"ingredient {undecided.ingredient} (in '{text}') may belong to the class "
-                f"{undecided.rule_class}, which our reviewers have not yet decided"
-            )
-        # Part of the text matched nothing (e.g. "hydrocodon/APAP"): that part was not checked.
-        for word in getattr(match, "unmatched", ()):
-            notes.append(f"'{word}' (in '{text}') was not recognised")
-        for note in notes:
-            evidence.mark_not_checked(note)
-        evidence.inputs.append(
-            InputReading(
-                text,
-                "medicine",
-                status,
-                tuple(match.ingredients),
-                (),
-                matched=match.matched,
-                via=match.via,
-                not_checked=tuple(notes),
+        if readings is not None:
+            match, kept = lookup_kept(text)  # type: ignore[misc]
+            if kept is not None:
+                entry = readings.get(id(kept))
+                if entry is None or entry[0] is not kept:
+                    entry = (kept, _medicine_reading(kept, wanted, active, ingredient_classes))
+                    if len(readings) >= READINGS_KEPT:
+                        readings.clear()
+                    readings[id(kept)] = entry
+                _add_reading(text, entry[1], evidence)
+                continue
+        else:
+            match = vocabulary.lookup_medicine(text)
+        _add_reading(text, _medicine_reading(match, wanted, active, ingredient_classes), evidence)
+
+
+def _medicine_reading(
+    match: Any,
+    wanted: Set[tuple[str, str]],
+    active: Set[str],
+    ingredient_classes: _IngredientClasses,
+) -> _Reading:
+    """What ``match`` means for the rules (``wanted`` triggers, ``active`` ingredients)."""
+    # Fail closed: a status the engine does not know counts as not recognised.
+    status = match.status if match.status in MATCH_STATUSES else "unrecognised"
+    if status not in SCREENED_STATUSES:
+        return _Reading(status, False, tuple(match.suggestions), (), "", "", (), (), ())
+    notes: list[tuple[str, str]] = []
+    if not match.ingredients:
+        notes.append(("'", "' was recognised but has no ingredient list"))
+    for ingredient in match.unclassified:
+        notes.append((f"ingredient {ingredient} (in '", "') is not classified"))
+    for undecided in getattr(match, "undecided", ()):
+        notes.append(
+            (
+                f"ingredient {undecided.ingredient} (in '",
+                f"') may belong to the class {undecided.rule_class}, which our reviewers "
+                "have not yet decided",
             )
         )
-        how = _how(match.via, "every formula" if status == "ambiguous" else "")
-        for rule_class in _unique(match.rule_classes):
-            key = ("medicine_class", rule_class.casefold())
-            if key in wanted:
-                carriers = ingredient_classes.carriers(match.ingredients, rule_class)
-                via = f"{carriers} in class {rule_class} {how}"
-                evidence.hits[key].append(_Hit(text, match.matched, via, rank=1))
-        strengths = dict(getattr(match, "strengths_mg", ()))
-        for ingredient in _unique(match.ingredients):
-            key = ("ingredient", ingredient.casefold())
-            if key in wanted:
-                via = f"ingredient {ingredient} {how}"
-                evidence.hits[key].append(_Hit(text, match.matched, via))
-            if ingredient.casefold() in active:
-                evidence.carriers.setdefault(ingredient.casefold(), []).append(
-                    _Carrier(text, match.matched, strengths.get(ingredient))
-                )
-        for concept in _unique(getattr(match, "implied_conditions", ())):
-            key = ("condition", concept.casefold())
-            if key in wanted:
-                via = f"condition {concept}, implied by the medicine {how}"
-                evidence.hits[key].append(_Hit(text, match.matched, via, rank=50))
+    # Part of the text matched nothing (e.g. "hydrocodon/APAP"): that part was not checked.
+    for word in getattr(match, "unmatched", ()):
+        notes.append((f"'{word}' (in '", "') was not recognised"))
+    hits: list[tuple[tuple[str, str], str, int]] = []
+    how = _how(match.via, "every formula" if status == "ambiguous" else "")
+    for rule_class in _unique(match.rule_classes):
+        key = ("medicine_class", rule_class.casefold())
+        if key in wanted:
+            carriers = ingredient_classes.carriers(match.ingredients, rule_class)
+            hits.append((key, f"{carriers} in class {rule_class} {how}", 1))
+    strengths = dict(getattr(match, "strengths_mg", ()))
+    carried: list[tuple[str, float | None]] = []
+    for ingredient in _unique(match.ingredients):
+        key = ("ingredient", ingredient.casefold())
+        if key in wanted:
+            hits.append((key, f"ingredient {ingredient} {how}", 0))
+        if ingredient.casefold() in active:
+            carried.append((ingredient.casefold(), strengths.get(ingredient)))
+    for concept in _unique(getattr(match, "implied_conditions", ())):
+        key = ("condition", concept.casefold())
+        if key in wanted:
+            hits.append((key, f"condition {concept}, implied by the medicine {how}", 50))
+    return _Reading(
+        status,
+        True,
+        (),
+        tuple(match.ingredients),
+        match.matched,
+        match.via,
+        tuple(notes),
+        tuple(hits),
+        tuple(carried),
+    )
+
+
+def _add_reading(text: str, reading: _Reading, evidence: _Evidence) -> None:
+    """The entry ``text``, read as ``reading``, into the evidence."""
+    if not reading.screened:
+        evidence.inputs.append(
+            InputReading(text, "medicine", reading.status, (), reading.suggestions)
+        )
+        evidence.mark_not_checked(text)
+        return
+    notes = tuple(before + text + after for before, after in reading.notes)
+    for note in notes:
+        evidence.mark_not_checked(note)
+    matched = reading.matched
+    evidence.inputs.append(
+        InputReading(
+            text,
+            "medicine",
+            reading.status,
+            reading.ingredients,
+            (),
+            matched=matched,
+            via=reading.via,
+            not_checked=notes,
+        )
+    )
+    for key, via, rank in reading.hits:
+        evidence.hits[key].append(_Hit(text, matched, via, rank=rank))
+    for ingredient, strength in reading.carriers:
+        evidence.carriers.setdefault(ingredient, []).append(_Carrier(text, matched, strength))
 
 
 def _read_conditions(

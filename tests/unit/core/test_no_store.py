@@ -29,3 +29,39 @@ def test_a_post_whose_view_set_caching_is_merged_into_no_store() -> None:
 
 def test_a_get_is_left_alone() -> None:
     assert "Cache-Control" not in answer("GET", HttpResponse())
+
+
+def test_a_post_without_caching_headers_gets_exactly_what_django_writes() -> None:
+    # The direct path writes the headers itself; Django's own function is the reference.
+    from django.utils.cache import add_never_cache_headers
+
+    got = answer("POST", HttpResponse())
+    reference = HttpResponse()
+    add_never_cache_headers(reference)
+    assert got["Cache-Control"] == reference["Cache-Control"]
+    assert got["Expires"] == reference["Expires"] or abs(
+        _epoch(got["Expires"]) - _epoch(reference["Expires"])
+    ) <= 1  # the two may straddle a second
+
+
+def test_a_post_with_only_expires_set_keeps_it_and_gets_no_store() -> None:
+    response = HttpResponse()
+    response["Expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
+    got = answer("POST", response)
+    assert got["Expires"] == "Thu, 01 Jan 1970 00:00:00 GMT"
+    assert "no-store" in got["Cache-Control"]
+
+
+def test_the_expires_date_follows_the_clock(monkeypatch) -> None:
+    middleware = NoStoreForPostsMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().post("/api/v1/screen")
+    monkeypatch.setattr("carechoices.core.middleware.time.time", lambda: 86_400.5)
+    assert middleware(request)["Expires"] == "Fri, 02 Jan 1970 00:00:00 GMT"
+    monkeypatch.setattr("carechoices.core.middleware.time.time", lambda: 86_401.2)
+    assert middleware(request)["Expires"] == "Fri, 02 Jan 1970 00:00:01 GMT"
+
+
+def _epoch(date: str) -> int:
+    from django.utils.http import parse_http_date
+
+    return parse_http_date(date)
