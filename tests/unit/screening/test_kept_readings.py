@@ -1,0 +1,60 @@
+"""Kept vocabulary answers, read for the rules once per rule set, screen exactly as fresh ones."""
+
+from __future__ import annotations
+
+import datetime
+
+from carechoices.medicines import load_vocabulary
+from carechoices.screening.engine import prepare_rules, screen
+from carechoices.screening.models import ScreenRequest
+from tests.unit.screening.sample_rules import ALL_THERAPIES
+
+TODAY = datetime.date(2026, 11, 1)
+ENTRIES = (
+    "Ultram",
+    "Percocet",
+    "Prograf",
+    "Advil",
+    "Suboxone",
+    "naltrexone",
+    "rituximab",
+    "Tylenol with Codeine",
+    "tramadol",
+    "Ultram",
+)
+
+
+class _Fresh:
+    """The shared vocabulary without ``lookup_medicine_kept``: every answer read afresh."""
+
+    def __init__(self, vocabulary) -> None:
+        self._vocabulary = vocabulary
+
+    def lookup_medicine(self, text):
+        return self._vocabulary.lookup_medicine(text)
+
+    def lookup_condition(self, text):
+        return self._vocabulary.lookup_condition(text)
+
+    def data_sources(self):
+        return self._vocabulary.data_sources()
+
+    def ingredient_rule_classes(self, ingredient):
+        return self._vocabulary.ingredient_rule_classes(ingredient)
+
+
+def test_kept_readings_screen_as_fresh_ones_and_are_kept() -> None:
+    vocabulary = load_vocabulary()
+    rule_set = prepare_rules(ALL_THERAPIES)
+    request = ScreenRequest(medicines=ENTRIES)
+    fresh = screen(request, prepare_rules(ALL_THERAPIES), _Fresh(vocabulary), today=TODAY).to_json()
+    first = screen(request, rule_set, vocabulary, today=TODAY)
+    kept = rule_set.readings_for(vocabulary)
+    assert kept, "known names' answers were not kept"
+    second = screen(request, rule_set, vocabulary, today=TODAY)
+    assert first.to_json() == fresh
+    assert second.to_json() == fresh
+    assert first.not_checked == second.not_checked
+    # Only vocabulary answers are kept, never the entries' own text.
+    assert all(reading.matched != "" or not reading.screened for _, reading in kept.values())
+    assert not any(entry in repr(list(kept.values())) for entry in ("Ultram", "Percocet"))
