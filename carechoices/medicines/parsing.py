@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BOUNDARY",
+    "BOUNDARY_CHARS",
     "CONNECTOR_WORDS",
     "DOSE",
     "FORM_WORDS",
@@ -277,11 +278,16 @@ SALT_WORDS = frozenset(
     """.split()
 )
 
-_BOUNDARY_CHARS = frozenset("/+&;,()[]%")
+#: The characters read as a boundary token, each a token of its own.
+BOUNDARY_CHARS = frozenset("/+&;,()[]%")
 
 # One token: a "#3" tag, a number with an optional glued unit ("50mg", "0.5"), a run of
 # letters and digits ("mso4", "b12"), or a single separator character.
 _TOKEN_RE = re.compile(r"#\d+|\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|[/+&;,()\[\]%]")
+# What ``tokenise``'s short cut for lower-cased ASCII without digits reads: a run of letters
+# (the token pattern's letters-and-digits run) or a separator; and what rules the short cut out.
+_LETTERS_OR_BOUNDARY_RE = re.compile(r"[a-z]+|[/+&;,()\[\]%]")
+_NOT_LETTERS_ONLY_RE = re.compile(r"[0-9'`]")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _GLUED_DOSE_RE = re.compile(r"(\d+(?:[.,]\d+)*)([^\W\d_]+)")
 _DROPPED_CHARS = dict.fromkeys(map(ord, "™®©℠'’ʼ`´‘"), None)
@@ -349,9 +355,9 @@ def _fold_other_character(ch: str) -> str:
 
 
 def _classify(raw: str) -> Token:
-    if not raw[0].isdigit() and raw[0] != "#" and raw not in _BOUNDARY_CHARS:
+    if not raw[0].isdigit() and raw[0] != "#" and raw not in BOUNDARY_CHARS:
         return Token(raw, WORD)  # a number, a dose and a tag start with a digit or "#"
-    if raw in _BOUNDARY_CHARS:
+    if raw in BOUNDARY_CHARS:
         return Token(raw, BOUNDARY)
     if raw.startswith("#"):
         return Token(raw, TAG)
@@ -407,9 +413,22 @@ def tokenise(text: str) -> list[Token]:
         # them. Anything else (a digit, a mark, a tab, a second space) takes the steps.
         if text.isalpha():
             return [Token(text.lower(), WORD)]
-        words = text.lower().split(" ")
+        lowered = text.lower()
+        words = lowered.split(" ")
         if all(word.isalpha() for word in words):
             return [Token(word, WORD) for word in words]
+        # Letters, separators and other printable marks ("oxycodone/acetaminophen",
+        # "Nature-Throid"): with no digit there is no number, dose or tag to find, and with
+        # no apostrophe, backquote or "w/" folding changes nothing but the case.
+        if (
+            lowered.isprintable()
+            and _NOT_LETTERS_ONLY_RE.search(lowered) is None
+            and ("/" not in lowered or _W_SLASH_RE.search(lowered) is None)
+        ):
+            return [
+                Token(piece, BOUNDARY) if piece in BOUNDARY_CHARS else Token(piece, WORD)
+                for piece in _LETTERS_OR_BOUNDARY_RE.findall(lowered)
+            ]
     return _tokenise_steps(text)
 
 

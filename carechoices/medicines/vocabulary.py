@@ -48,6 +48,7 @@ from types import ModuleType
 from carechoices.core.records import quick_init
 from carechoices.medicines.parsing import (
     BOUNDARY,
+    BOUNDARY_CHARS,
     CONNECTOR_WORDS,
     DOSE,
     FORM_WORDS,
@@ -731,6 +732,10 @@ class MedicineVocabulary:
         self._plain_name_match = lru_cache(maxsize=NAME_PROFILES_KEPT)(
             self._resolve_plain_name_match
         )
+        # Called only with known names and the separators between them (``_names_apart``).
+        self._combined_name_match = lru_cache(maxsize=NAME_PROFILES_KEPT)(
+            self._resolve_combined_name_match
+        )
 
         self._concepts: dict[str, ConditionConcept] = {}
         single_keys: dict[str, str] = {}
@@ -809,8 +814,9 @@ class MedicineVocabulary:
 
     def lookup_medicine_kept(self, text: str) -> tuple[MedicineMatch | None, MedicineMatch | None]:
         """``lookup_medicine``'s answer as ``(answer, None)``, or ``(None, kept)`` when the entry
-        is exactly the words of a known name: ``kept`` is the answer kept for that name, input
-        left blank, the same object for as long as it is kept.
+        is exactly the words of a known name, or known names and the separators between them
+        ("oxycodone/acetaminophen"): ``kept`` is the answer kept for those names, input left
+        blank, the same object for as long as it is kept.
 
         The screen works out what a kept answer means for its rules once per name rather than
         per entry (``screening.engine``); ``kept.with_input(text)`` is the answer itself.
@@ -836,7 +842,44 @@ class MedicineVocabulary:
                 # One word that is no name ("tramadoll"): every whole-entry key and every span
                 # the steps below would try is that word, so only "did you mean" is left.
                 return self._suggested(text, tokens), None
+        elif (parts := self._names_apart(tokens)) is not None:
+            # Known names and separators only ("oxycodone/acetaminophen", "Percocet + Advil"):
+            # kept per names and separators, as a single name is (the tests compare the two).
+            return None, self._combined_name_match(parts)
         return self._lookup_tokens(text, tokens), None
+
+    def _names_apart(self, tokens: Sequence[Token]) -> tuple[str, ...] | None:
+        """The entry as its known names and the separators between them, or None.
+
+        ``("oxycodone", "/", "acetaminophen")`` for "Oxycodone / Acetaminophen": every run of
+        words between separators is a name of the index or a curated alias, so the tuple is
+        the vocabulary's own data and never anything else the person typed. None when any
+        token is a number, dose or tag, a run of words is not a known name, or there are
+        separators alone.
+        """
+        parts: list[str] = []
+        words: list[str] = []
+        for token in tokens:
+            if token.kind == WORD:
+                words.append(token.text)
+                continue
+            if token.kind != BOUNDARY:
+                return None
+            if words:
+                name = words[0] if len(words) == 1 else " ".join(words)
+                if not self._known_name(name):
+                    return None
+                parts.append(name)
+                words = []
+            parts.append(token.text)
+        if words:
+            name = words[0] if len(words) == 1 else " ".join(words)
+            if not self._known_name(name):
+                return None
+            parts.append(name)
+        if all(part in BOUNDARY_CHARS for part in parts):
+            return None  # separators alone
+        return tuple(parts)
 
     def _lookup_tokens(self, text: str, tokens: Sequence[Token]) -> MedicineMatch:
         """``lookup_medicine`` once the entry is tokenised and is not a kind of medicine."""
@@ -1310,6 +1353,23 @@ class MedicineVocabulary:
         tokens = tokenise(key)
         if [(t.text, t.kind) for t in tokens] != [(word, WORD) for word in key.split(" ")]:
             return None
+        return self._lookup_tokens("", tokens)
+
+    def _resolve_combined_name_match(self, parts: tuple[str, ...]) -> MedicineMatch:
+        """The answer for an entry that is known names and separators (``_names_apart``),
+        input left blank.
+
+        Kept by ``_combined_name_match`` like ``_plain_name_match``: only called with the
+        vocabulary's names and separator characters, so what it keeps is vocabulary data.
+        The tokens are those the entry was read as (each name's words, each separator), and
+        a lookup reads only the tokens, so every such entry gets this answer.
+        """
+        tokens: list[Token] = []
+        for part in parts:
+            if part in BOUNDARY_CHARS:
+                tokens.append(Token(part, BOUNDARY))
+            else:
+                tokens.extend(Token(word, WORD) for word in part.split(" "))
         return self._lookup_tokens("", tokens)
 
     def _profile(self, hits: Sequence[_SpanHit]) -> _Profile:

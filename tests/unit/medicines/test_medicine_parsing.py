@@ -91,9 +91,15 @@ ASCII = st.characters(min_codepoint=0, max_codepoint=127)
     | st.text(alphabet=string.ascii_letters + " ", max_size=30)
     | st.text(alphabet=string.ascii_letters + " \t0123456789/#.", max_size=30)
     | st.text(alphabet=ASCII, max_size=30)
+    # Letters and separators, with what rules out the short cut for them: "w/", an
+    # apostrophe, a digit, a tab, marks that are dropped.
+    | st.text(alphabet="aoWw /+&;,()[]%-._#'`\t1", max_size=30)
+    | st.lists(st.sampled_from(["Oxycodone", "w", "W", "no", "/", " / ", "+", ", ", "(", ")",
+                                "-", " ", "'s", "3", "mg"]), max_size=8).map("".join)
 )
 def test_ascii_tokenises_as_the_full_steps_do(text: str) -> None:
-    # tokenise takes a short cut for a word of ASCII letters; it must give what the steps give.
+    # tokenise takes short cuts for ASCII letters and separators; they must give what the
+    # steps give.
     assert tokenise(text) == _tokenise_steps(text)
 
 
@@ -108,3 +114,17 @@ def test_a_word_of_ascii_letters_is_one_word(text: str) -> None:
 def test_words_of_ascii_letters_are_those_words(text: str) -> None:
     expected = [Token(word, WORD) for word in text.lower().split()]
     assert tokenise(text) == expected == _tokenise_steps(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oxycodone/Acetaminophen", ["oxycodone", "/", "acetaminophen"]),
+        ("Nature-Throid + (Advil)", ["nature", "throid", "+", "(", "advil", ")"]),
+        ("Tylenol w/ codeine", ["tylenol", "with", "codeine"]),  # "w/" is still "with"
+        ("Hashimoto's", ["hashimotos"]),  # the apostrophe is still dropped
+    ],
+)
+def test_letters_and_separators_tokenise_as_the_full_steps_do(text: str, expected) -> None:
+    assert [token.text for token in tokenise(text)] == expected
+    assert tokenise(text) == _tokenise_steps(text)

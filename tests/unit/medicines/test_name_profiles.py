@@ -9,7 +9,7 @@ import functools
 import pytest
 
 from carechoices.medicines import MedicineVocabulary
-from carechoices.medicines.parsing import WORD, tokenise
+from carechoices.medicines.parsing import BOUNDARY_CHARS, WORD, tokenise
 from carechoices.medicines.vocabulary import NAME_PROFILES_KEPT, _describes_a_kind_of_medicine
 
 # The entry as typed, then entries that reach the same kept name with something more: a dose,
@@ -30,6 +30,7 @@ def answers(vocabulary: MedicineVocabulary, texts: list[str]) -> list[dict]:
 def forget(vocabulary: MedicineVocabulary) -> None:
     vocabulary._name_profile.cache_clear()
     vocabulary._plain_name_match.cache_clear()
+    vocabulary._combined_name_match.cache_clear()
 
 
 def first_answers(vocabulary: MedicineVocabulary, texts: list[str]) -> list[dict]:
@@ -74,8 +75,15 @@ def test_only_the_vocabularys_own_names_are_kept(vocabulary, monkeypatch) -> Non
         asked.append(key)
         return vocabulary._resolve_plain_name_match(key)
 
+    def combined_spy(parts: tuple[str, ...]):
+        asked.extend(part for part in parts if part not in BOUNDARY_CHARS)
+        return vocabulary._resolve_combined_name_match(parts)
+
     monkeypatch.setattr(vocabulary, "_name_profile", functools.lru_cache(maxsize=8)(spy))
     monkeypatch.setattr(vocabulary, "_plain_name_match", functools.lru_cache(maxsize=8)(plain_spy))
+    monkeypatch.setattr(
+        vocabulary, "_combined_name_match", functools.lru_cache(maxsize=8)(combined_spy)
+    )
     typed = ["Synthroid 88 mcg every morning", "tramadoll", "metformin/zzzq", "my water pill",
              "Tylenol Cold and Flu", "oxycodone/acetaminophen", "levothyroxine 50 mcg", "Zoloft",
              "Ibuprofin", "PILL"]
@@ -96,6 +104,12 @@ def test_at_most_a_bounded_number_of_names_is_kept(vocabulary) -> None:
     for name in one_word_names(vocabulary)[: NAME_PROFILES_KEPT + 10]:
         vocabulary.lookup_medicine(name)  # kept twice: its answer, and the profile under it
     assert [cache.cache_info().currsize for cache in kept] == [NAME_PROFILES_KEPT] * 2
+    combined = vocabulary._combined_name_match
+    assert combined.cache_info().maxsize == NAME_PROFILES_KEPT
+    names = one_word_names(vocabulary)
+    for first, second in zip(names[: NAME_PROFILES_KEPT + 10], names[1:], strict=False):
+        vocabulary.lookup_medicine(f"{first}/{second}")
+    assert combined.cache_info().currsize == NAME_PROFILES_KEPT
 
 
 def plain_names(vocabulary: MedicineVocabulary) -> list[str]:
@@ -183,3 +197,53 @@ def test_one_word_that_is_no_name_answers_as_the_full_lookup_does(vocabulary) ->
     ]
     assert differ == []
     assert any(vocabulary.lookup_medicine(text).suggestions for text in words)
+
+
+def combinations(vocabulary: MedicineVocabulary) -> list[str]:
+    """Entries of two or three known names between separators, written as people do."""
+    names = plain_names(vocabulary)[::97]
+    joins = ["/", " / ", " + ", ", ", "; ", " & "]
+    typed = []
+    for number, name in enumerate(names):
+        other = names[(number * 7 + 3) % len(names)]
+        join = joins[number % len(joins)]
+        typed.append(f"{name.title()}{join}{other}")
+        if number % 3 == 0:
+            typed.append(f"{name} ({other}){join}{names[(number * 11 + 5) % len(names)]}")
+    return typed
+
+
+def test_known_names_between_separators_answer_as_the_full_lookup_does(vocabulary) -> None:
+    # The kept answer for names and separators against the steps it stands for: the entry
+    # as typed, then again once every answer is kept (so a kept answer from one entry would
+    # show in another's), both against a lookup that keeps nothing.
+    typed = combinations(vocabulary)
+    assert len(typed) > 500
+    assert sum(" " in text.split("/")[0] for text in typed) > 100  # names of several words
+    forget(vocabulary)
+    first = [vocabulary.lookup_medicine(text) for text in typed]
+    again = [vocabulary.lookup_medicine(text) for text in typed]
+    steps = [vocabulary._lookup_tokens(text, tokenise(text)) for text in typed]
+    assert vocabulary._combined_name_match.cache_info().hits >= len(typed)
+    assert [answer for answer, want in zip(first, steps, strict=True) if answer != want] == []
+    assert again == steps
+    assert [answer.input for answer in again] == typed
+    assert {answer.status for answer in steps} >= {"recognised", "ambiguous"}
+
+
+def test_names_between_separators_are_kept_by_the_names_only(vocabulary) -> None:
+    forget(vocabulary)
+    answer = vocabulary.lookup_medicine("Oxycodone / ACETAMINOPHEN")
+    assert answer.input == "Oxycodone / ACETAMINOPHEN"
+    assert set(answer.ingredients) == {"oxycodone", "acetaminophen"}
+    kept = vocabulary._combined_name_match(("oxycodone", "/", "acetaminophen"))
+    assert vocabulary._combined_name_match.cache_info().hits == 1  # the entry's answer, kept
+    assert kept.input == ""
+    assert dataclasses.replace(answer, input="") == kept
+    # Anything but known names and separators takes the full lookup.
+    for text in ("metformin/zzzq", "oxycodone 5 mg/acetaminophen", "tylenol w/ codeine",
+                 "oxycodone/acetaminophen tablet", "/"):
+        before = vocabulary._combined_name_match.cache_info()
+        vocabulary.lookup_medicine(text)
+        after = vocabulary._combined_name_match.cache_info()
+        assert (after.hits, after.misses) == (before.hits, before.misses), text
