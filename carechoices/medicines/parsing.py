@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from carechoices.core.records import quick_init
+
 __all__ = [
     "BOUNDARY",
     "BOUNDARY_CHARS",
@@ -304,7 +306,8 @@ _ASCII_FOLD = {
 _NUMBER_SIGN_RE = re.compile(r"\b(?:no\.?|nr\.?|number)\s*(?=\d)|#\s+(?=\d)")
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Token:
     """One piece of a folded entry: its text and what kind of piece it is."""
 

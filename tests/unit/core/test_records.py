@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from carechoices.core.records import quick_init
+from carechoices.medicines.parsing import Token
 from carechoices.medicines.vocabulary import ConditionMatch, MedicineMatch, _SpanHit
 from carechoices.screening import engine, results
 
@@ -28,6 +29,7 @@ DECORATED = [
     MedicineMatch,
     ConditionMatch,
     _SpanHit,
+    Token,
 ]
 
 
