@@ -282,14 +282,16 @@ SALT_WORDS = frozenset(
 
 #: The characters read as a boundary token, each a token of its own.
 BOUNDARY_CHARS = frozenset("/+&;,()[]%")
+_BOUNDARY_CLASS = "[" + "".join(re.escape(char) for char in sorted(BOUNDARY_CHARS)) + "]"
 
 # One token: a "#3" tag, a number with an optional glued unit ("50mg", "0.5"), a run of
 # letters and digits ("mso4", "b12"), or a single separator character.
-_TOKEN_RE = re.compile(r"#\d+|\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|[/+&;,()\[\]%]")
-# What ``tokenise``'s short cut for lower-cased ASCII without digits reads: a run of letters
-# (the token pattern's letters-and-digits run) or a separator; and what rules the short cut out.
-_LETTERS_OR_BOUNDARY_RE = re.compile(r"[a-z]+|[/+&;,()\[\]%]")
-_NOT_LETTERS_ONLY_RE = re.compile(r"[0-9'`]")
+_TOKEN_RE = re.compile(rf"#\d+|\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|{_BOUNDARY_CLASS}")
+# What ``tokenise``'s short cut for lower-cased ASCII reads: a run of letters (the token
+# pattern's letters-and-digits run, with no digit about) or a separator; and what rules the
+# short cut out: a digit (a number, dose or tag) or a mark folding drops.
+_LETTERS_OR_BOUNDARY_RE = re.compile(rf"[a-z]+|{_BOUNDARY_CLASS}")
+_NEEDS_THE_STEPS_RE = re.compile(r"[0-9'`]")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _GLUED_DOSE_RE = re.compile(r"(\d+(?:[.,]\d+)*)([^\W\d_]+)")
 _DROPPED_CHARS = dict.fromkeys(map(ord, "™®©℠'’ʼ`´‘"), None)
@@ -425,7 +427,7 @@ def tokenise(text: str) -> list[Token]:
         # no apostrophe, backquote or "w/" folding changes nothing but the case.
         if (
             lowered.isprintable()
-            and _NOT_LETTERS_ONLY_RE.search(lowered) is None
+            and _NEEDS_THE_STEPS_RE.search(lowered) is None
             and ("/" not in lowered or _W_SLASH_RE.search(lowered) is None)
         ):
             return [

@@ -859,27 +859,23 @@ class MedicineVocabulary:
         """
         parts: list[str] = []
         words: list[str] = []
-        for token in tokens:
-            if token.kind == WORD:
+        named = False
+        for token in (*tokens, None):  # None: the end, where the last run of words ends too
+            if token is not None and token.kind != BOUNDARY:
+                if token.kind != WORD:
+                    return None  # a number, dose or tag: no name looked up for it
                 words.append(token.text)
                 continue
-            if token.kind != BOUNDARY:
-                return None
             if words:
-                name = words[0] if len(words) == 1 else " ".join(words)
+                name = " ".join(words)
                 if not self._known_name(name):
                     return None
                 parts.append(name)
-                words = []
+                words, named = [], True
+            if token is None:
+                break
             parts.append(token.text)
-        if words:
-            name = words[0] if len(words) == 1 else " ".join(words)
-            if not self._known_name(name):
-                return None
-            parts.append(name)
-        if all(part in BOUNDARY_CHARS for part in parts):
-            return None  # separators alone
-        return tuple(parts)
+        return tuple(parts) if named else None  # separators alone are no names
 
     def _lookup_tokens(self, text: str, tokens: Sequence[Token]) -> MedicineMatch:
         """``lookup_medicine`` once the entry is tokenised and is not a kind of medicine."""
