@@ -827,18 +827,21 @@ class MedicineVocabulary:
         if not entry or len(entry) > MAX_INPUT_CHARS:
             return _unrecognised_medicine(text), None
         tokens = tokenise(entry)
-        if _describes_a_kind_of_medicine(tokens):
-            return _unrecognised_medicine(text), None
-        if all(token.kind == WORD for token in tokens):
+        known = False
+        if plain := all(token.kind == WORD for token in tokens):
             key = tokens[0].text if len(tokens) == 1 else " ".join(t.text for t in tokens)
-            if self._known_name(key):
+            if known := self._known_name(key):
                 # The entry is a name's words and nothing else ("Ultram", "Tylenol with
                 # Codeine"): what the steps below come to for it is kept per name (the tests
-                # compare the two for every such name).
+                # compare the two for every such name), the check for a kind of medicine
+                # included (None for a name whose words describe one).
                 kept = self._plain_name_match(key)
                 if kept is not None:
                     return None, kept
-            elif len(tokens) == 1:
+        if _describes_a_kind_of_medicine(tokens):
+            return _unrecognised_medicine(text), None
+        if plain:
+            if not known and len(tokens) == 1:
                 # One word that is no name ("tramadoll"): every whole-entry key and every span
                 # the steps below would try is that word, so only "did you mean" is left.
                 return self._suggested(text, tokens), None
@@ -1344,11 +1347,14 @@ class MedicineVocabulary:
         (``_known_name``), so what it keeps is vocabulary data; ``with_input`` puts the
         person's own text into a copy of it for each lookup. A lookup reads only the entry's
         tokens, so an entry whose tokens are the name's words gets the same answer. None when
-        ``key`` does not read back as its own words (the lookup then takes the full steps).
+        ``key`` does not read back as its own words (the lookup then takes the full steps) or
+        its words describe a kind of medicine (the entry is then unrecognised).
         """
         tokens = tokenise(key)
         if [(t.text, t.kind) for t in tokens] != [(word, WORD) for word in key.split(" ")]:
             return None
+        if _describes_a_kind_of_medicine(tokens):
+            return None  # answered unrecognised, with the person's text, by the caller
         return self._lookup_tokens("", tokens)
 
     def _resolve_combined_name_match(self, parts: tuple[str, ...]) -> MedicineMatch:

@@ -133,9 +133,6 @@ class _Evidence:
     hits: dict[tuple[str, str], list[_Hit]]  # (trigger kind, casefolded value) -> hits
     carriers: dict[str, list[_Carrier]]  # ingredient -> medicine entries containing it
 
-    def for_trigger(self, trigger: Trigger) -> list[_Hit]:
-        return self.hits.get(_trigger_key(trigger), [])
-
     def mark_not_checked(self, note: str) -> None:
         """Something was not (fully) checked: list it, and no therapy may be no-known-concerns."""
         self.not_checked.append(note)
@@ -155,6 +152,9 @@ class RuleSet:
     active: frozenset[str]  # the therapies' own active ingredients, casefolded
     source: tuple[tuple[str, str], ...]  # the rules' data-source entry (_rules_source_of)
     slugs: frozenset[str]
+    #: Each therapy's rules with their triggers' keys (``_trigger_key``), by slug: worked out
+    #: here once rather than for every rule of every therapy at each screen.
+    plans: dict[str, tuple[_RulePlan, ...]]
     #: What each kept vocabulary answer means for these rules (:class:`_Reading`), by the
     #: vocabulary that keeps it: vocabulary data and rules only, never an entry's text.
     _readings: dict[int, tuple[object, dict[int, tuple[object, _Reading]]]] = dataclasses.field(
@@ -183,6 +183,30 @@ def prepare_rules(therapies: Sequence[TherapyRules]) -> RuleSet:
         active=frozenset(_active(therapies)),
         source=tuple(_rules_source_of(therapies).items()),
         slugs=frozenset(slugs),
+        plans={therapy.slug: _rule_plans(therapy) for therapy in therapies},
+    )
+
+
+@quick_init
+@dataclass(frozen=True)
+class _RulePlan:
+    """A rule with the keys of its triggers, as ``_Evidence.hits`` is keyed."""
+
+    rule: Rule
+    any_of: tuple[tuple[str, str], ...]
+    all_of: tuple[tuple[str, str], ...]
+    none_of: tuple[tuple[str, str], ...]
+
+
+def _rule_plans(therapy: TherapyRules) -> tuple[_RulePlan, ...]:
+    return tuple(
+        _RulePlan(
+            rule,
+            tuple(_trigger_key(trigger) for trigger in rule.any_of),
+            tuple(_trigger_key(trigger) for trigger in rule.all_of),
+            tuple(_trigger_key(trigger) for trigger in rule.none_of),
+        )
+        for rule in therapy.rules
     )
 
 
@@ -224,7 +248,9 @@ def screen(
         kept_for = None  # readings are kept for the rule set's own triggers only
     evidence = _gather_evidence(request, vocabulary, wanted, active, kept_for)
     results = tuple(
-        _screen_therapy(therapy, evidence, dose_mg=request.dose_mg, today=today)
+        _screen_therapy(
+            therapy, rule_set.plans[therapy.slug], evidence, dose_mg=request.dose_mg, today=today
+        )
         for therapy in selected
     )
     data_sources = [
@@ -566,15 +592,22 @@ class _IngredientClasses:
 
 
 def _screen_therapy(
-    therapy: TherapyRules, evidence: _Evidence, *, dose_mg: float | None, today: datetime.date
+    therapy: TherapyRules,
+    plans: Sequence[_RulePlan],
+    evidence: _Evidence,
+    *,
+    dose_mg: float | None,
+    today: datetime.date,
 ) -> TherapyResult:
+    """``therapy``'s verdict and findings; ``plans`` are its rules (``_rule_plans``)."""
     findings: list[tuple[tuple[int, str, datetime.date], Finding]] = []
     for finding in _same_ingredient_findings(therapy, evidence):
         findings.append(((_SEVERITY_ORDER[finding.severity], finding.rule, datetime.date.max), finding))
-    for rule in therapy.rules:
-        hits = _matching_hits(rule, evidence)
+    for plan in plans:
+        hits = _matching_hits(plan, evidence)
         if hits is None:
             continue
+        rule = plan.rule
         for procedure, group in _split_by_procedure(rule, hits):
             finding = _finding(rule, therapy, group, procedure, evidence, dose_mg=dose_mg, today=today)
             # Undated procedures sort after dated ones (date.max).
@@ -591,17 +624,19 @@ def _screen_therapy(
     )
 
 
-def _matching_hits(rule: Rule, evidence: _Evidence) -> list[_Hit] | None:
-    """All hits that make ``rule`` fire, or None when it does not fire."""
-    hits = _most_direct([hit for trigger in rule.any_of for hit in evidence.for_trigger(trigger)])
-    if not hits:
-        return None
-    for trigger in rule.all_of:
-        required = evidence.for_trigger(trigger)
+def _matching_hits(plan: _RulePlan, evidence: _Evidence) -> list[_Hit] | None:
+    """All hits that make the plan's rule fire, or None when it does not fire."""
+    found = evidence.hits
+    met = [hit for key in plan.any_of if key in found for hit in found[key]]
+    if not met:
+        return None  # the rule's usual answer: nothing the person gave is one of its triggers
+    hits = _most_direct(met)
+    for key in plan.all_of:
+        required = found.get(key)
         if not required:
             return None
         hits.extend(required)
-    if any(evidence.for_trigger(trigger) for trigger in rule.none_of):
+    if any(found.get(key) for key in plan.none_of):
         return None
     return hits
 
