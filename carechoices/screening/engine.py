@@ -160,6 +160,8 @@ class RuleSet:
     _readings: dict[int, tuple[object, dict[int, tuple[object, _Reading]]]] = dataclasses.field(
         default_factory=dict, repr=False
     )
+    #: Rule sets of some of these therapies (:meth:`selection`), by their slugs.
+    _selections: dict[frozenset[str], RuleSet] = dataclasses.field(default_factory=dict, repr=False)
 
     def readings_for(self, owner: object) -> dict[int, tuple[object, _Reading]]:
         """The readings kept for answers kept by ``owner`` (a vocabulary), by answer identity."""
@@ -168,6 +170,30 @@ class RuleSet:
             kept = (owner, {})
             self._readings[id(owner)] = kept
         return kept[1]
+
+    def selection(self, requested: Iterable[str]) -> RuleSet:
+        """The rule set of the therapies ``requested`` (their slugs, in any order, repeats
+        allowed), in this rule set's order: exactly what :func:`prepare_rules` gives for them.
+
+        Raises ``UnknownTherapy`` for a slug not here, before anything is kept. Kept per
+        selection, so a request that asks for some therapies by name reads the kept vocabulary
+        answers through kept readings too; the key is a set of this rule set's own slugs,
+        never anything else from a request. Asking for every therapy gives this rule set.
+        """
+        requested = tuple(requested)
+        for slug in requested:  # the first unknown one, in the order asked
+            if slug not in self.slugs:
+                raise UnknownTherapy(slug)
+        slugs = frozenset(requested)
+        if slugs == self.slugs:
+            return self
+        kept = self._selections.get(slugs)
+        if kept is None:
+            kept = prepare_rules([therapy for therapy in self.therapies if therapy.slug in slugs])
+            if len(self._selections) >= SELECTIONS_KEPT:
+                self._selections.clear()
+            self._selections[slugs] = kept
+        return kept
 
 
 def prepare_rules(therapies: Sequence[TherapyRules]) -> RuleSet:
@@ -238,15 +264,11 @@ def screen(
     the request names a slug not in ``therapies``; unknown medicines or conditions never raise.
     """
     rule_set = therapies if isinstance(therapies, RuleSet) else prepare_rules(therapies)
-    if request.therapies is None:
-        selected = rule_set.therapies
-        wanted, active, source = rule_set.wanted, rule_set.active, dict(rule_set.source)
-        kept_for: RuleSet | None = rule_set
-    else:
-        selected = _select_therapies(request.therapies, rule_set)
-        wanted, active, source = _wanted(selected), _active(selected), _rules_source_of(selected)
-        kept_for = None  # readings are kept for the rule set's own triggers only
-    evidence = _gather_evidence(request, vocabulary, wanted, active, kept_for)
+    if request.therapies is not None:
+        rule_set = rule_set.selection(request.therapies)
+    selected = rule_set.therapies
+    source = dict(rule_set.source)
+    evidence = _gather_evidence(request, vocabulary, rule_set.wanted, rule_set.active, rule_set)
     results = tuple(
         _screen_therapy(
             therapy, rule_set.plans[therapy.slug], evidence, dose_mg=request.dose_mg, today=today
@@ -271,19 +293,6 @@ def screen(
         disclaimer=DISCLAIMER,
         today=today,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Selecting therapies
-# --------------------------------------------------------------------------------------------
-
-
-def _select_therapies(requested: tuple[str, ...], rule_set: RuleSet) -> tuple[TherapyRules, ...]:
-    for slug in requested:
-        if slug not in rule_set.slugs:
-            raise UnknownTherapy(slug)
-    wanted = set(requested)
-    return tuple(therapy for therapy in rule_set.therapies if therapy.slug in wanted)
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,6 +339,9 @@ def _gather_evidence(
 #: Readings kept per rule set and vocabulary; past this many (a rare vocabulary churn), the
 #: kept ones are dropped and worked out again.
 READINGS_KEPT: Final = 4096
+#: Selections of therapies kept per rule set (:meth:`RuleSet.selection`); past this many, the
+#: kept ones are dropped and prepared again.
+SELECTIONS_KEPT: Final = 64
 
 
 @quick_init

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from carechoices.medicines import load_vocabulary
 from carechoices.screening.engine import prepare_rules, screen
 from carechoices.screening.models import ScreenRequest
@@ -65,3 +67,42 @@ def test_kept_readings_screen_as_fresh_ones_and_are_kept() -> None:
         entry in repr(list(kept.values()))
         for entry in ("Ultram", "Percocet", "Percocet + Advil", "Oxycodone / Acetaminophen")
     )
+
+
+def test_a_request_for_some_therapies_reads_kept_answers_through_its_selection() -> None:
+    # The API's and CDS hook's usual question names the therapies (LDN alone, say). Its kept
+    # readings belong to a rule set of just those therapies, which answers exactly as rules
+    # prepared for them alone and as every answer read afresh.
+    vocabulary = load_vocabulary()
+    rule_set = prepare_rules(ALL_THERAPIES)
+    asked = ("vitamin-d", "low-dose-naltrexone", "vitamin-d")  # any order, repeats allowed
+    request = ScreenRequest(medicines=ENTRIES, therapies=asked)
+    alone = prepare_rules([t for t in ALL_THERAPIES if t.slug in asked])
+    fresh = screen(ScreenRequest(medicines=ENTRIES), alone, _Fresh(vocabulary), today=TODAY)
+
+    first = screen(request, rule_set, vocabulary, today=TODAY)
+    selection = rule_set.selection(reversed(asked))
+
+    assert [t.slug for t in selection.therapies] == ["low-dose-naltrexone", "vitamin-d"]
+    assert len(selection.readings_for(vocabulary)) == 11
+    assert rule_set.readings_for(vocabulary) == {}  # the whole set's readings are its own
+    assert first.to_json() == fresh.to_json()
+    assert screen(request, rule_set, vocabulary, today=TODAY).to_json() == fresh.to_json()
+    assert rule_set.selection(t.slug for t in ALL_THERAPIES) is rule_set
+
+
+def test_selections_are_of_known_slugs_only_and_bounded(monkeypatch) -> None:
+    from carechoices.screening import engine
+
+    rule_set = prepare_rules(ALL_THERAPIES)
+    with pytest.raises(engine.UnknownTherapy) as raised:
+        rule_set.selection(("melatonin", "not-a-therapy", "also-not"))
+    assert raised.value.slug == "not-a-therapy"
+    assert rule_set._selections == {}  # nothing kept for a request that failed
+
+    monkeypatch.setattr(engine, "SELECTIONS_KEPT", 3)
+    slugs = [t.slug for t in ALL_THERAPIES]
+    for slug in slugs:
+        assert rule_set.selection([slug]) is rule_set.selection([slug])
+        assert len(rule_set._selections) <= 3
+    assert set().union(*rule_set._selections) <= set(slugs)
