@@ -176,15 +176,15 @@ class RuleSet:
         allowed), in this rule set's order: exactly what :func:`prepare_rules` gives for them.
 
         Raises ``UnknownTherapy`` for a slug not here, before anything is kept. Kept per
-        selection, so a request that asks for some therapies by name reads the kept vocabulary
-        answers through kept readings too; the key is a set of this rule set's own slugs,
-        never anything else from a request. Asking for every therapy gives this rule set.
+        selection (at most ``SELECTIONS_KEPT``), so a request that names its therapies does
+        not prepare their rules again; the key is made of this rule set's own slug objects,
+        never of anything a request holds. Asking for every therapy gives this rule set.
         """
         requested = tuple(requested)
         for slug in requested:  # the first unknown one, in the order asked
             if slug not in self.slugs:
                 raise UnknownTherapy(slug)
-        slugs = frozenset(requested)
+        slugs = frozenset(therapy.slug for therapy in self.therapies if therapy.slug in requested)
         if slugs == self.slugs:
             return self
         kept = self._selections.get(slugs)
@@ -264,14 +264,17 @@ def screen(
     the request names a slug not in ``therapies``; unknown medicines or conditions never raise.
     """
     rule_set = therapies if isinstance(therapies, RuleSet) else prepare_rules(therapies)
-    if request.therapies is not None:
-        rule_set = rule_set.selection(request.therapies)
-    selected = rule_set.therapies
-    source = dict(rule_set.source)
+    applied = rule_set if request.therapies is None else rule_set.selection(request.therapies)
+    selected = applied.therapies
+    source = dict(applied.source)
+    # The evidence is gathered for every therapy's triggers, through the whole rule set's kept
+    # readings, whichever therapies were asked for: a rule looks up only its own triggers' keys
+    # and its own therapy's active ingredients, so hits no selected rule uses change nothing,
+    # and the readings are kept once per rule set rather than once per selection.
     evidence = _gather_evidence(request, vocabulary, rule_set.wanted, rule_set.active, rule_set)
     results = tuple(
         _screen_therapy(
-            therapy, rule_set.plans[therapy.slug], evidence, dose_mg=request.dose_mg, today=today
+            therapy, applied.plans[therapy.slug], evidence, dose_mg=request.dose_mg, today=today
         )
         for therapy in selected
     )

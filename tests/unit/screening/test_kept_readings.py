@@ -69,10 +69,11 @@ def test_kept_readings_screen_as_fresh_ones_and_are_kept() -> None:
     )
 
 
-def test_a_request_for_some_therapies_reads_kept_answers_through_its_selection() -> None:
-    # The API's and CDS hook's usual question names the therapies (LDN alone, say). Its kept
-    # readings belong to a rule set of just those therapies, which answers exactly as rules
-    # prepared for them alone and as every answer read afresh.
+def test_a_request_for_some_therapies_reads_kept_answers_through_the_whole_rule_set() -> None:
+    # The API's and CDS hook's usual question names the therapies (LDN alone, say). Its
+    # evidence is read through the whole rule set's kept readings, and its rules come from a
+    # kept rule set of just those therapies; it answers exactly as rules prepared for them
+    # alone with every answer read afresh.
     vocabulary = load_vocabulary()
     rule_set = prepare_rules(ALL_THERAPIES)
     asked = ("vitamin-d", "low-dose-naltrexone", "vitamin-d")  # any order, repeats allowed
@@ -84,11 +85,25 @@ def test_a_request_for_some_therapies_reads_kept_answers_through_its_selection()
     selection = rule_set.selection(reversed(asked))
 
     assert [t.slug for t in selection.therapies] == ["low-dose-naltrexone", "vitamin-d"]
-    assert len(selection.readings_for(vocabulary)) == 11
-    assert rule_set.readings_for(vocabulary) == {}  # the whole set's readings are its own
+    assert rule_set.selection(["low-dose-naltrexone", "vitamin-d"]) is selection  # kept
+    assert len(rule_set.readings_for(vocabulary)) == 11  # one reading per kept answer
+    assert selection.readings_for(vocabulary) == {}  # none kept again per selection
     assert first.to_json() == fresh.to_json()
     assert screen(request, rule_set, vocabulary, today=TODAY).to_json() == fresh.to_json()
     assert rule_set.selection(t.slug for t in ALL_THERAPIES) is rule_set
+
+
+def test_a_selection_is_keyed_by_the_rule_sets_own_slugs() -> None:
+    class Typed(str):
+        """A slug as a caller's own object, carrying something else besides."""
+
+    rule_set = prepare_rules(ALL_THERAPIES)
+    rule_set.selection([Typed("melatonin")])
+
+    (key,) = rule_set._selections
+    (slug,) = key
+    assert type(slug) is str
+    assert slug is next(t.slug for t in ALL_THERAPIES if t.slug == "melatonin")
 
 
 def test_selections_are_of_known_slugs_only_and_bounded(monkeypatch) -> None:
@@ -105,4 +120,4 @@ def test_selections_are_of_known_slugs_only_and_bounded(monkeypatch) -> None:
     for slug in slugs:
         assert rule_set.selection([slug]) is rule_set.selection([slug])
         assert len(rule_set._selections) <= 3
-    assert set().union(*rule_set._selections) <= set(slugs)
+    assert frozenset({slugs[-1]}) in rule_set._selections  # the latest one is kept
