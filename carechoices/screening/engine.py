@@ -184,12 +184,13 @@ class RuleSet:
         for slug in requested:  # the first unknown one, in the order asked
             if slug not in self.slugs:
                 raise UnknownTherapy(slug)
-        slugs = frozenset(therapy.slug for therapy in self.therapies if therapy.slug in requested)
+        chosen = [therapy for therapy in self.therapies if therapy.slug in requested]
+        slugs = frozenset(therapy.slug for therapy in chosen)
         if slugs == self.slugs:
             return self
         kept = self._selections.get(slugs)
         if kept is None:
-            kept = prepare_rules([therapy for therapy in self.therapies if therapy.slug in slugs])
+            kept = prepare_rules(chosen)
             if len(self._selections) >= SELECTIONS_KEPT:
                 self._selections.clear()
             self._selections[slugs] = kept
