@@ -9,6 +9,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from carechoices.core.client_address import trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -90,6 +93,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "back_office_locked.html"
+# The address is the reader's, not nginx's: the X-Real-IP nginx writes, believed only from the
+# proxies listed here (carechoices/core/client_address.py). Without it every failure behind
+# nginx counted against 127.0.0.1, and anyone could lock an editor out from anywhere.
+AXES_CLIENT_IP_CALLABLE = "carechoices.core.client_address.client_address"
+try:
+    TRUSTED_PROXY_ADDRESSES = trusted_proxies()
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 ROOT_URLCONF = "config.urls"
 

@@ -58,3 +58,23 @@ def test_what_a_public_person_enters_is_never_recorded_by_the_lockout(client):
     assert AccessAttempt.objects.count() == 0
     assert AccessLog.objects.count() == 0
     assert AccessFailureLog.objects.count() == 0
+
+
+def test_behind_nginx_a_lockout_holds_one_address_not_every_reader(client):
+    # nginx sends the reader's address as X-Real-IP; the test client is 127.0.0.1, as nginx is.
+    stranger, editor = {"HTTP_X_REAL_IP": "198.51.100.7"}, {"HTTP_X_REAL_IP": "203.0.113.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "editor", "password": WRONG}, **stranger)
+    assert client.post(LOGIN, {"username": "editor", "password": WRONG}, **stranger).status_code == 429
+    signed_in = client.post(LOGIN, {"username": "editor", "password": "carechoices-editor"}, **editor)
+    assert signed_in.status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+
+
+def test_a_client_that_is_not_the_proxy_cannot_dodge_the_lockout_with_the_header(client):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "editor", "password": WRONG},
+                    REMOTE_ADDR="192.0.2.1", HTTP_X_REAL_IP=f"198.51.100.{number + 1}")
+    locked = client.post(LOGIN, {"username": "editor", "password": "carechoices-editor"},
+                         REMOTE_ADDR="192.0.2.1", HTTP_X_REAL_IP="198.51.100.99")
+    assert locked.status_code == 429

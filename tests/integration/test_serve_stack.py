@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import http.client
 import json
 import os
 import re
@@ -127,7 +128,7 @@ def test_the_template_names_every_field_it_uses(tmp_path):
         cache_ttl_s=7,
     )
     text = render_nginx_config(config)
-    assert "@" not in re.sub(r"#.*", "", text)
+    assert not re.search(r"@[A-Z_]+@", re.sub(r"#.*", "", text))  # every field filled in
     assert "proxy_cache_valid 200 301 7s;" in text
     with pytest.raises(ValueError, match="UNKNOWN"):
         render_nginx_config(config, "listen @UNKNOWN@;")
@@ -238,6 +239,81 @@ def test_signed_in_editors_bypass_the_edge_and_never_fill_it(stack):
 
     assert [answer.headers.get("x-cache-status") for answer in editor] == ["BYPASS", "BYPASS"]
     assert reader.headers.get("x-cache-status") == "MISS"  # the editor's answers were not kept
+
+
+def sign_in_from(stack, source: str, username: str, password: str) -> int:
+    """The status of a back-office sign-in sent from the loopback address ``source``.
+
+    All of 127.0.0.0/8 reaches this machine, so two addresses stand for two readers and nginx
+    sees each as ``$remote_addr``, as it would see readers on the internet.
+    """
+    host, port = urllib.parse.urlsplit(stack.url).netloc.split(":")
+
+    def send(method: str, body: bytes = b"", headers: dict[str, str] | None = None):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10,
+                                                source_address=(source, 0))
+        try:
+            connection.request(method, "/admin/login/", body=body or None, headers=headers or {})
+            answer = connection.getresponse()
+            return answer.status, answer.getheader("Set-Cookie", ""), answer.read()
+        finally:
+            connection.close()
+
+    _, cookie, page = send("GET")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    fields = {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    status, _, _ = send("POST", urllib.parse.urlencode(fields).encode(), {
+        "Cookie": cookie.split(";")[0], "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": stack.url, "Referer": stack.url + "/admin/login/",
+        "X-Real-IP": "192.0.2.250",  # what a client sends is replaced by nginx
+    })
+    return status
+
+
+def test_wrong_passwords_from_one_reader_do_not_lock_the_editor_out_elsewhere(stack):
+    wrong = [sign_in_from(stack, "127.0.0.2", "reviewer", "not-the-password") for _ in range(6)]
+    assert wrong[:4] == [200] * 4 and wrong[-1] == 429  # the form again, then paused
+    # The same account from another address signs in; the stranger's address stays paused.
+    assert sign_in_from(stack, "127.0.0.3", "reviewer", "carechoices-reviewer") == 302
+    assert sign_in_from(stack, "127.0.0.2", "reviewer", "carechoices-reviewer") == 429
+
+
+def test_bodies_over_nginx_limits_get_json_that_names_them(stack):
+    api = request(stack.url + "/api/v1/screen", method="POST", body=b" " * (2 * 1024 * 1024),
+                  headers={"Content-Type": "application/json"})
+    assert api.status == 413
+    assert json.loads(api.body)["error"]["field"] == "body"
+    cds = request(stack.url + "/cds-services/order-sign", method="POST",
+                  body=b" " * (6 * 1024 * 1024), headers={"Content-Type": "application/json"})
+    assert cds.status == 413
+    assert json.loads(cds.body)["resourceType"] == "OperationOutcome"
+    assert cds.headers["access-control-allow-origin"] == "*"  # an EHR's browser reads it
+
+
+def test_cds_hooks_take_bodies_up_to_their_own_limit_through_the_edge(stack):
+    from bench.screening import order_sign_request
+
+    body = json.dumps(order_sign_request()).encode()
+    padded = body + b" " * (2 * 1024 * 1024)  # valid JSON of 2 MB, over the site's 1 MB
+    answer = request(stack.url + "/cds-services/order-sign", method="POST", body=padded,
+                     headers={"Content-Type": "application/json"})
+    assert answer.status == 200, answer.body[:300]
+    assert json.loads(answer.body)["cards"]
+    over = request(stack.url + "/cds-services/order-sign", method="POST",
+                   body=body + b" " * (4 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
+    assert over.status == 413  # the service's own limit, 4 MiB
+    assert "4 MiB" in json.loads(over.body)["issue"][0]["diagnostics"]
+
+
+def test_the_back_office_receives_uploads_larger_than_the_sites_limit(stack):
+    boundary = "carechoices-upload"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"refs.ris\"\r\n"
+            f"Content-Type: application/x-research-info-systems\r\n\r\n").encode()
+    body += b"TY  - JOUR\r\n" * (5 * 1024 * 1024 // 12) + f"\r\n--{boundary}--\r\n".encode()
+    answer = request(stack.url + "/admin/login/", method="POST", body=body,
+                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert len(body) > 5 * 1024 * 1024
+    assert answer.status == 403  # Django's answer (no CSRF token), not nginx's 413
 
 
 PUBLISH = """

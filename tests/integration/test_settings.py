@@ -44,6 +44,13 @@ def test_production_refuses_a_short_or_uniform_secret_key(key):
     assert "at least 50" in result.stderr
 
 
+def test_a_trusted_proxy_that_is_no_address_stops_start_up():
+    result = run_check({"SECRET_KEY": "k" * 40 + "-not-a-real-secret-but-long-XYZ",
+                        "ALLOWED_HOSTS": "example.org", "TRUSTED_PROXY_ADDRESSES": "10.0.0.5,balancer"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_ADDRESSES: 'balancer' is not an IP address" in result.stderr
+
+
 def test_production_settings_refuse_to_create_demo_accounts(tmp_path):
     """Under production settings the sample content loads, the published demo logins do not."""
     database = tmp_path / "production.sqlite3"
