@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control
 
+from carechoices.core.pagecache import public_page
 from carechoices.evidence.presenters import GENERAL_CANCER_TYPE
 
 from .evidence import collect
@@ -35,6 +35,7 @@ def _tree(types: list[CancerType]) -> list[tuple[CancerType, int]]:
     return out
 
 
+@public_page
 def cancer_type_index(request):
     types = list(CancerType.objects.all())
     evidence = collect(_live_reviews())
@@ -42,11 +43,9 @@ def cancer_type_index(request):
         {"type": t, "depth": depth, "evidence": evidence.get(t.name.lower())}
         for t, depth in _tree(types)
     ]
-    response = render(request, "cancertypes/index.html", {
+    return render(request, "cancertypes/index.html", {
         "rows": rows, "general": evidence.get(GENERAL_CANCER_TYPE),
     })
-    patch_cache_control(response, public=True, max_age=300)
-    return response
 
 
 def _descendants(cancer_type: CancerType) -> list[CancerType]:
@@ -59,6 +58,7 @@ def _descendants(cancer_type: CancerType) -> list[CancerType]:
     return found
 
 
+@public_page
 def cancer_type_detail(request, slug: str):
     cancer_type = get_object_or_404(CancerType.objects.select_related("parent"), slug=slug)
     subtypes = _descendants(cancer_type)
@@ -68,10 +68,8 @@ def cancer_type_detail(request, slug: str):
                       key=lambda f: f.sort_key)
     lab_only = sorted((lab for name in names if name in collected for lab in collected[name].lab_only),
                       key=lambda lab: lab.title.lower())
-    response = render(request, "cancertypes/detail.html", {
+    return render(request, "cancertypes/detail.html", {
         "cancer_type": cancer_type, "ancestors": cancer_type.ancestors(),
         "subtypes": [t for t in subtypes if t.parent_id == cancer_type.pk],
         "findings": findings, "lab_only": lab_only,
     })
-    patch_cache_control(response, public=True, max_age=300)
-    return response

@@ -35,7 +35,7 @@ class HomePage(PublicPageMixin, SingleChildTypeRouting, Page):
         return context
 
 
-class AboutPage(Page):
+class AboutPage(PublicPageMixin, Page):
     """Who we are, how reviews are made and checked, funding, open source, corrections.
 
     Editors keep it current; anything the site's owners have not yet confirmed says so in plain

@@ -24,6 +24,11 @@ PAGES = [
     "/how-we-rate/",
     "/glossary/",
     "/people/",
+    "/people/casey-demo/",
+    "/cancer-types/",
+    "/cancer-types/brain-cancer/",
+    "/about/",
+    "/search/?q=naltrexone",
     "/api/v1/docs",
 ]
 

@@ -133,3 +133,20 @@ def test_renaming_a_cancer_type_is_seen_on_a_stored_research_page(client):
     again = client.get(research)
     assert again["X-Page-Cache"] == "miss"
     assert "rain and spinal cord cancer" in again.content.decode()
+
+
+def test_cancer_type_pages_are_stored_and_a_rename_refreshes_them(client):
+    from carechoices.cancertypes.models import CancerType
+
+    for path in ("/cancer-types/", "/cancer-types/brain-cancer/"):
+        assert client.get(path)["X-Page-Cache"] == "miss"
+        assert client.get(path)["X-Page-Cache"] == "hit"
+
+    brain = CancerType.objects.get(slug="brain-cancer")
+    brain.name = "Brain and spinal cord cancer"
+    brain.save()
+
+    for path in ("/cancer-types/", "/cancer-types/brain-cancer/"):
+        again = client.get(path)
+        assert again["X-Page-Cache"] == "miss"
+        assert "Brain and spinal cord cancer" in again.content.decode()

@@ -22,6 +22,11 @@ def public_pages() -> list[str]:
         "/how-we-rate/",
         "/glossary/",
         "/people/",
+        "/people/casey-demo/",
+        "/cancer-types/",
+        "/cancer-types/brain-cancer/",
+        "/about/",
+        "/search/?q=naltrexone",
         "/api/v1/docs",
         "/no-such-page/",
     ]

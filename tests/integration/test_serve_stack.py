@@ -113,7 +113,8 @@ def review_subpages() -> list[str]:
     return [LDN + route for route in routes]
 
 
-PUBLIC_PAGES = ["/", "/therapies/", "/glossary/", "/people/", "/how-we-rate/"]
+PUBLIC_PAGES = ["/", "/therapies/", "/glossary/", "/people/", "/how-we-rate/", "/cancer-types/",
+                "/cancer-types/brain-cancer/", "/about/"]
 
 
 def test_the_template_names_every_field_it_uses(tmp_path):
