@@ -102,3 +102,15 @@ def test_django_security_headers_are_sent(client, path):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_form_sent_without_its_check_gets_our_page_under_the_policy():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/screen/", {"medicines": "tramadol"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form could not be sent" in html
+    assert "tramadol" not in html  # what was typed is neither kept nor shown back
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "<style" not in html and not re.search(r"<[^>]+\sstyle\s*=", html)
