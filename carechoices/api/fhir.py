@@ -104,7 +104,8 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: float | None) 
         "A Bundle of type collection: the therapy (MedicinalProductDefinition), its screening rules "
         "and side effects (ClinicalUseDefinition), dosing protocols (PlanDefinition with one "
         "ActivityDefinition per step), evidence entries (Evidence) and references (Citation), with "
-        "deterministic urn:uuid fullUrls. Query: _format (json only). See docs/api.md and ADR 8."
+        "deterministic urn:uuid fullUrls. Query: _format (json only). The integrators' guide "
+        "(docs/api.md in the source repository) describes it."
     ),
     openapi_extra={
         "responses": {
