@@ -306,15 +306,50 @@ def test_cds_hooks_take_bodies_up_to_their_own_limit_through_the_edge(stack):
     assert "4 MiB" in json.loads(over.body)["issue"][0]["diagnostics"]
 
 
-def test_the_back_office_receives_uploads_larger_than_the_sites_limit(stack):
+def test_only_the_back_offices_upload_pages_take_bodies_over_the_sites_limit(stack):
     boundary = "carechoices-upload"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"refs.ris\"\r\n"
             f"Content-Type: application/x-research-info-systems\r\n\r\n").encode()
     body += b"TY  - JOUR\r\n" * (5 * 1024 * 1024 // 12) + f"\r\n--{boundary}--\r\n".encode()
-    answer = request(stack.url + "/admin/login/", method="POST", body=body,
-                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    upload = request(stack.url + "/admin/references/import/", method="POST", body=body, headers=headers)
+    sign_in = request(stack.url + "/admin/login/", method="POST", body=body, headers=headers)
     assert len(body) > 5 * 1024 * 1024
-    assert answer.status == 403  # Django's answer (no CSRF token), not nginx's 413
+    assert upload.status == 403  # Django's answer (no CSRF token), not nginx's 413
+    assert sign_in.status == 413  # anyone may reach the sign-in page: it keeps the 1 MB limit
+
+
+def test_cds_hooks_discovery_is_answered_at_its_own_address(stack):
+    host, port = urllib.parse.urlsplit(stack.url).netloc.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", "/cds-services")  # http.client follows no redirect
+        answer = connection.getresponse()
+        status, body = answer.status, answer.read()
+    finally:
+        connection.close()
+    assert status == 200, body[:200]
+    assert json.loads(body)["services"]
+
+
+def test_request_bodies_stay_in_memory_never_in_nginx_temporary_files(stack):
+    from bench.screening import order_sign_request, request_body
+
+    screen = request_body()[:-1] + b" " * (100 * 1024) + b"}"  # 100 KB of valid JSON
+    hook = json.dumps(order_sign_request()).encode() + b" " * (2 * 1024 * 1024)
+    spool = stack.prefix / "client_body"
+    spool.mkdir(exist_ok=True)
+    spool.chmod(0o000)  # a body nginx tried to write here would fail the request with 500
+    try:
+        answers = [
+            request(stack.url + "/api/v1/screen", method="POST", body=screen,
+                    headers={"Content-Type": "application/json"}),
+            request(stack.url + "/cds-services/order-sign", method="POST", body=hook,
+                    headers={"Content-Type": "application/json"}),
+        ]
+    finally:
+        spool.chmod(0o700)
+    assert [answer.status for answer in answers] == [200, 200], [a.body[:200] for a in answers]
 
 
 PUBLISH = """
@@ -361,3 +396,7 @@ def test_with_the_application_down_readers_get_the_cached_pages(database_url):
             assert answer.headers.get("x-cache-status") in {"STALE", "UPDATING"}
         # What needs the application is not answered from any cache.
         assert request(own_stack.url + "/screen/").status == 502
+        # nginx's error lines quote the request line: what a person searched for must not be
+        # among them (its error log keeps only critical lines).
+        assert request(own_stack.url + "/search/?q=zz-private-word").status == 502
+        assert "zz-private-word" not in (own_stack.prefix / "error.log").read_text()
