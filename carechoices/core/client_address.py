@@ -30,38 +30,35 @@ def trusted_proxies(setting: str | None = None) -> frozenset[str]:
     typing mistake stops the process at start-up rather than trusting nothing or everything.
     """
     text = os.environ.get("TRUSTED_PROXY_ADDRESSES") if setting is None else setting
-    entries = [entry.strip() for entry in (text or "").split(",") if entry.strip()]
-    return frozenset(_canonical(entry, "TRUSTED_PROXY_ADDRESSES") for entry in entries) or (
-        frozenset(DEFAULT_TRUSTED_PROXIES)
-    )
+    found = set()
+    for entry in (part.strip() for part in (text or "").split(",")):
+        if entry:
+            address = _parse(entry)
+            if address is None:
+                raise ValueError(f"TRUSTED_PROXY_ADDRESSES: {entry!r} is not an IP address")
+            found.add(str(address))
+    return frozenset(found or DEFAULT_TRUSTED_PROXIES)
 
 
-def _canonical(text: str, name: str) -> str:
+def _parse(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in ``text``, IPv4 even when a dual-stack socket wrote ``::ffff:a.b.c.d``;
+    None when ``text`` is not one address."""
     try:
-        return _plain(ipaddress.ip_address(text))
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
-        raise ValueError(f"{name}: {text!r} is not an IP address") from None
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
 
 
-def _plain(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
-    """IPv4 written as IPv4 even when a dual-stack socket gave it as ``::ffff:a.b.c.d``."""
-    mapped = getattr(address, "ipv4_mapped", None)
-    return str(mapped or address)
-
-
-def _reader(text: str) -> str | None:
+def _reader_key(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     """The key a reader's failures count against: the address, or for IPv6 its /64.
 
     One IPv6 subscriber usually holds a whole /64 (2^64 addresses); counted one by one, each
     would get its own five guesses.
     """
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+    if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return _plain(address)
+    return str(address)
 
 
 def address_of(meta: dict[str, Any], proxies: Iterable[str]) -> str | None:
@@ -69,18 +66,16 @@ def address_of(meta: dict[str, Any], proxies: Iterable[str]) -> str | None:
     peer is one of ``proxies`` (or a Unix socket, which only this machine can reach) and the
     header holds exactly one IP address; otherwise the peer itself."""
     peer_text = str(meta.get("REMOTE_ADDR") or "").strip()
-    if peer_text:
-        try:
-            peer = _plain(ipaddress.ip_address(peer_text))
-        except ValueError:
-            return peer_text
-        if peer not in proxies:
-            return _reader(peer)
-    forwarded = _reader(str(meta.get(REAL_IP_META, "")).strip())
+    peer = _parse(peer_text) if peer_text else None
+    if peer_text and peer is None:
+        return peer_text  # not an IP address: the server's own notion of the peer
+    if peer is not None and str(peer) not in proxies:
+        return _reader_key(peer)
+    forwarded = _parse(str(meta.get(REAL_IP_META, "")))
     if forwarded is not None:
-        return forwarded
+        return _reader_key(forwarded)
     # No header, or one nginx did not write (a list, a name): the proxy's own address.
-    return _reader(peer_text) if peer_text else None
+    return str(peer) if peer is not None else None
 
 
 def client_address(request: Any) -> str | None:

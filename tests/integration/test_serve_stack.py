@@ -242,28 +242,31 @@ def test_signed_in_editors_bypass_the_edge_and_never_fill_it(stack):
     assert reader.headers.get("x-cache-status") == "MISS"  # the editor's answers were not kept
 
 
-def sign_in_from(stack, source: str, username: str, password: str) -> int:
-    """The status of a back-office sign-in sent from the loopback address ``source``.
+def send(stack, method: str, path: str, *, source: str = "127.0.0.1", body: bytes = b"",
+         headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    """One request to the edge from the loopback address ``source``, following no redirect:
+    its status, ``Set-Cookie`` and body.
 
     All of 127.0.0.0/8 reaches this machine, so two addresses stand for two readers and nginx
     sees each as ``$remote_addr``, as it would see readers on the internet.
     """
     host, port = urllib.parse.urlsplit(stack.url).netloc.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("Set-Cookie", ""), answer.read()
+    finally:
+        connection.close()
 
-    def send(method: str, body: bytes = b"", headers: dict[str, str] | None = None):
-        connection = http.client.HTTPConnection(host, int(port), timeout=10,
-                                                source_address=(source, 0))
-        try:
-            connection.request(method, "/admin/login/", body=body or None, headers=headers or {})
-            answer = connection.getresponse()
-            return answer.status, answer.getheader("Set-Cookie", ""), answer.read()
-        finally:
-            connection.close()
 
-    _, cookie, page = send("GET")
+def sign_in_from(stack, source: str, username: str, password: str) -> int:
+    """The status of a back-office sign-in sent from the loopback address ``source``."""
+    _, cookie, page = send(stack, "GET", "/admin/login/", source=source)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
     fields = {"username": username, "password": password, "csrfmiddlewaretoken": token}
-    status, _, _ = send("POST", urllib.parse.urlencode(fields).encode(), {
+    status, _, _ = send(stack, "POST", "/admin/login/", source=source,
+                        body=urllib.parse.urlencode(fields).encode(), headers={
         "Cookie": cookie.split(";")[0], "Content-Type": "application/x-www-form-urlencoded",
         "Origin": stack.url, "Referer": stack.url + "/admin/login/",
         "X-Real-IP": "192.0.2.250",  # what a client sends is replaced by nginx
@@ -284,6 +287,10 @@ def test_bodies_over_nginx_limits_get_json_that_names_them(stack):
                   headers={"Content-Type": "application/json"})
     assert api.status == 413
     assert json.loads(api.body)["error"]["field"] == "body"
+    # nginx words it as the application does (the same request straight to gunicorn).
+    direct = request(stack.app_url + "/api/v1/screen", method="POST", body=b" " * (2 * 1024 * 1024),
+                     headers={"Content-Type": "application/json"})
+    assert direct.status == 413 and json.loads(api.body) == json.loads(direct.body)
     cds = request(stack.url + "/cds-services/order-sign", method="POST",
                   body=b" " * (6 * 1024 * 1024), headers={"Content-Type": "application/json"})
     assert cds.status == 413
@@ -320,14 +327,7 @@ def test_only_the_back_offices_upload_pages_take_bodies_over_the_sites_limit(sta
 
 
 def test_cds_hooks_discovery_is_answered_at_its_own_address(stack):
-    host, port = urllib.parse.urlsplit(stack.url).netloc.split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        connection.request("GET", "/cds-services")  # http.client follows no redirect
-        answer = connection.getresponse()
-        status, body = answer.status, answer.read()
-    finally:
-        connection.close()
+    status, _, body = send(stack, "GET", "/cds-services")  # a redirect would be a failure
     assert status == 200, body[:200]
     assert json.loads(body)["services"]
 
